@@ -47,6 +47,7 @@ RULES = {r.rule: r for r in (
                "description repeats the customer's e-mail address or phone number", "7",
                "4.10"),
 )}
+RULE_ORDER = {rule: index for index, rule in enumerate(RULES)}
 
 
 def _column(frame: pd.DataFrame, name: str, default=pd.NA) -> pd.Series:
@@ -55,8 +56,21 @@ def _column(frame: pd.DataFrame, name: str, default=pd.NA) -> pd.Series:
     return pd.Series(default, index=frame.index)
 
 
+def _personal_data(descriptions: pd.Series) -> np.ndarray:
+    """The first e-mail address or phone number in each description ('' where none).
+
+    Descriptions repeat a lot (templates, empty narratives), so the regular expression runs
+    once per distinct text: a tenth of a second instead of seconds on a million rows.
+    """
+    codes, distinct = pd.factorize(descriptions, use_na_sentinel=True)
+    hits = np.array([match.group(0) if (match := PERSONAL_DATA.search(str(text))) else ""
+                     for text in distinct] + [""], dtype=object)
+    return hits[codes]  # code -1 (missing) picks the trailing ''
+
+
 def find_policy_breaches(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    """One row per (complaint, rule broken): complaint_id, rule, detail, policy_section, clause.
+    """One row per (complaint, rule broken): complaint_id, rule, detail, policy_section, clause,
+    in the log's row order.
 
     Records without the data a rule needs are not counted as breaching it (absence of a
     timestamp is its own rule where the policy makes it one, e.g. ACK_MISSING).
@@ -111,35 +125,40 @@ def find_policy_breaches(frame: pd.DataFrame, policy: Policy) -> pd.DataFrame:
                 & ~(outcome == "withdrawn").fillna(False).to_numpy(dtype=bool), None,
                 "status closed, first_response_at empty"),
         }
-    pieces = []
     ids = frame["complaint_id"].to_numpy()
+    positions, rules, details = [], [], []
     for rule, (mask, numbers, template) in checks.items():
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             continue
+        positions.append(np.flatnonzero(mask))
+        rules.append(np.full(int(mask.sum()), RULE_ORDER[rule]))
         if numbers is None:
-            details = [template] * int(mask.sum())
+            details += [template] * int(mask.sum())
         else:
-            details = [template.format(int(v)) for v in numbers[mask]]
-        pieces.append(pd.DataFrame({"complaint_id": ids[mask], "rule": rule, "detail": details}))
+            details += [template.format(int(v)) for v in numbers[mask]]
     if "description" in frame.columns:
-        found = frame["description"].astype("string").str.extract(f"({PERSONAL_DATA.pattern})")[0]
-        mask = found.notna().to_numpy()
-        if mask.any():
-            pieces.append(pd.DataFrame({
-                "complaint_id": ids[mask], "rule": "PERSONAL_DATA_IN_DESCRIPTION",
-                "detail": [f"description contains '{value}'" for value in found[mask]],
-            }))
+        found = _personal_data(frame["description"])
+        mask = found != ""
+        positions.append(np.flatnonzero(mask))
+        rules.append(np.full(int(mask.sum()), RULE_ORDER["PERSONAL_DATA_IN_DESCRIPTION"]))
+        details += [f"description contains '{value}'" for value in found[mask]]
     columns = ["complaint_id", "rule", "detail", "policy_section", "clause"]
-    if not pieces:
+    if not details:
         return pd.DataFrame(columns=columns)
-    result = pd.concat(pieces, ignore_index=True)
-    result["policy_section"] = result["rule"].map(lambda r: RULES[r].policy_section)
-    result["clause"] = result["rule"].map(lambda r: RULES[r].clause)
-    order = {rule: i for i, rule in enumerate(RULES)}
-    result = result.sort_values(["complaint_id", "rule"], key=lambda s: s.map(order)
-                                if s.name == "rule" else s, kind="stable")
-    return result.reset_index(drop=True)[columns]
+    position, rule_index = np.concatenate(positions), np.concatenate(rules)
+    order = np.lexsort((rule_index, position))  # the log's row order, then the rules' order
+    rule_index = rule_index[order]
+    rule_ids = np.array(list(RULES), dtype=object)
+    sections = np.array([r.policy_section for r in RULES.values()], dtype=object)
+    clauses = np.array([r.clause for r in RULES.values()], dtype=object)
+    return pd.DataFrame({
+        "complaint_id": ids[position[order]],
+        "rule": rule_ids[rule_index],
+        "detail": np.array(details, dtype=object)[order],
+        "policy_section": sections[rule_index],
+        "clause": clauses[rule_index],
+    })
 
 
 def breach_counts(breaches: pd.DataFrame) -> pd.Series:
