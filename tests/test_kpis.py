@@ -7,6 +7,7 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
+from sample_data import REPO
 
 from widgets.core.complaints import (
     complaints_per_period,
@@ -16,6 +17,7 @@ from widgets.core.complaints import (
     pareto,
 )
 from widgets.core.complaints.breaches import breach_counts
+from widgets.core.complaints.kpis import cfpb_dispute_rate, cfpb_timely_response_rate
 
 # Easter 2025: Fri 18 and Mon 21 April are public holidays in policy.yaml.
 LOG = "\n".join([
@@ -171,3 +173,12 @@ def test_full_kpi_set_on_sample_log(sample_result, policy):
     assert all(kpi.available for kpi in kpis.values()), [str(k) for k in kpis.values()]
     for kpi in kpis.values():
         assert kpi.n > 0 and np.isfinite(kpi.value)
+
+
+def test_readme_defines_every_kpi_as_the_code_does(sample_result, policy):
+    readme = (REPO / "datasets" / "README.md").read_text(encoding="utf-8")
+    kpis = list(compute_kpis(sample_result.frame, policy).values())
+    kpis += [cfpb_timely_response_rate(sample_result.frame),
+             cfpb_dispute_rate(sample_result.frame)]
+    for kpi in kpis:
+        assert f"| `{kpi.key}` | {kpi.label} | {kpi.definition} |" in readme, kpi.key
