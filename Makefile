@@ -1,0 +1,87 @@
+# The course's entry points. `make start` opens the course, `make test` runs every check CI runs.
+# Works on a fresh Debian machine with Python 3.11, make and apt: .venv is created on first use
+# and refreshed whenever pyproject.toml changes.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -e -o pipefail -c
+VENV := .venv
+ifndef PYTHON
+PYTHON := $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
+endif
+STAMP := $(VENV)/.installed
+# Browser tests drive this Chromium (Debian's package); set CHROMIUM=/path to use another one.
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
+# Folders and files nbgrader generates under course/ (see nbgrader_config.py).
+NBGRADER_GENERATED := course/release course/submitted course/autograded course/feedback \
+	course/gradebook.db
+
+.PHONY: start test test-fast lint bench clean chromium
+
+start: $(STAMP)
+	$(VENV)/bin/iso10002 start
+
+test: $(STAMP) chromium
+	$(VENV)/bin/pytest
+
+test-fast: $(STAMP)
+	$(VENV)/bin/pytest -m "not slow and not browser"
+
+# Notebooks are committed without outputs or execution counts. Cell ids are kept: they are
+# part of the notebook format and JupyterLab writes them.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	git ls-files --cached --others --exclude-standard -z -- '*.ipynb' \
+		| xargs -0 --no-run-if-empty $(VENV)/bin/nbstripout --verify --keep-id
+
+bench: $(STAMP)
+	$(VENV)/bin/python benchmarks/kpi_scale.py
+
+clean:
+	rm -rf $(NBGRADER_GENERATED) .pytest_cache .ruff_cache
+	find . -path ./$(VENV) -prune -o \
+		\( -name __pycache__ -o -name .ipynb_checkpoints \) -type d -print0 \
+		| xargs -0 --no-run-if-empty rm -rf
+
+# The virtual environment, with the package installed editable so that notebooks and the CLI
+# find the repository's datasets/. A .venv without a working pip (e.g. left half-made) is made
+# anew. Debian's python3.X lacks `venv` until pythonX.Y-venv is installed: as root with apt-get
+# we install it, otherwise we say what to install.
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "error: no python3.11 or python3 on PATH; install Python 3.11 first" >&2; exit 1; \
+	fi
+	@if ! $(VENV)/bin/python -m pip --version >/dev/null 2>&1; then \
+		rm -rf $(VENV); \
+		if ! $(PYTHON) -m venv $(VENV) >/dev/null 2>&1; then \
+			rm -rf $(VENV); \
+			venvpkg=$$($(PYTHON) -c 'import sys; print("python%d.%d-venv" % sys.version_info[:2])'); \
+			if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+				echo "Installing $$venvpkg (Debian package) so that Python can create .venv"; \
+				apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$venvpkg; \
+				$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }; \
+			else \
+				echo "error: $(PYTHON) cannot create a virtual environment;" \
+					"install $$venvpkg (sudo apt-get install $$venvpkg) and run make again" >&2; \
+				exit 1; \
+			fi; \
+		fi; \
+	fi
+	$(VENV)/bin/python -m pip install --disable-pip-version-check -e '.[test,dev]'
+	touch $@
+
+# Browser tests need a Chromium; Playwright's own browser downloads are not used (offline CI).
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then \
+		exit 0; \
+	elif [ "$(CHROMIUM)" = /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] \
+			&& command -v apt-get >/dev/null; then \
+		echo "Installing Chromium (Debian package) for the browser tests"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	elif [ -n "$$CI" ]; then \
+		echo "error: no Chromium at $(CHROMIUM) and CI is set: the browser tests will fail." \
+			"Install it (apt-get install chromium) or set CHROMIUM=/path/to/chromium" >&2; \
+	else \
+		echo "NOTE: no Chromium at $(CHROMIUM): the browser tests will be SKIPPED." \
+			"Install it (sudo apt-get install chromium) or set CHROMIUM=/path/to/chromium."; \
+	fi
