@@ -18,6 +18,7 @@ import gc
 import resource
 import time
 import tracemalloc
+from itertools import pairwise
 
 import pandas as pd
 
@@ -86,10 +87,8 @@ def main() -> None:
     table = pd.DataFrame(rows).set_index("rows")
     sizes = list(table.index)
     table["time × vs previous size"] = [None] + [
-        table.loc[b, "KPIs s"] / table.loc[a, "KPIs s"] for a, b in zip(sizes, sizes[1:],
-                                                                        strict=False)]
-    table["rows × vs previous size"] = [None] + [b / a for a, b in zip(sizes, sizes[1:],
-                                                                       strict=False)]
+        table.loc[b, "KPIs s"] / table.loc[a, "KPIs s"] for a, b in pairwise(sizes)]
+    table["rows × vs previous size"] = [None] + [b / a for a, b in pairwise(sizes)]
     with pd.option_context("display.float_format", "{:,.3f}".format, "display.width", 160):
         print(table.to_string())
     top = table.loc[sizes[-1]]
