@@ -37,11 +37,8 @@ from widgets.core.audit import (
 from widgets.core.complaints import load_complaints
 from widgets.core.paths import datasets_dir
 from widgets.core.policy import Policy, load_policy
+from widgets.look import ERROR, LABEL_STYLE, OK, wide
 
-_LABEL_STYLE = {"description_width": "initial"}
-_WIDE = widgets.Layout(width="95%")
-ERROR = "#b00020"
-OK = "#1b6e20"
 RECORD_COLUMNS = ("complaint_id", "received_at", "channel", "category", "vulnerable",
                   "status", "outcome", "acknowledged_at", "first_response_at", "resolved_at",
                   "closed_at", "escalation_level", "description")
@@ -126,23 +123,23 @@ class AuditSampler(widgets.VBox):
 
         self.method = widgets.ToggleButtons(
             options=[("Random", "random"), ("Judgement", "judgement")], value=METHODS[0],
-            description="Method", style=_LABEL_STYLE)
+            description="Method", style=LABEL_STYLE)
         self.size = widgets.BoundedIntText(value=min(size, len(self.frame)), min=1,
                                            max=len(self.frame), description="Sample size",
-                                           style=_LABEL_STYLE, layout=widgets.Layout(width="14em"))
-        self.seed = widgets.IntText(value=seed, description="Seed", style=_LABEL_STYLE,
+                                           style=LABEL_STYLE, layout=widgets.Layout(width="14em"))
+        self.seed = widgets.IntText(value=seed, description="Seed", style=LABEL_STYLE,
                                     layout=widgets.Layout(width="10em"))
         self.take_all = widgets.Checkbox(value=False, indent=False,
                                          description="Take every record that meets the criteria")
         self.channel = widgets.Dropdown(options=_options(self.frame, "channel"),
-                                        description="Channel", style=_LABEL_STYLE)
+                                        description="Channel", style=LABEL_STYLE)
         self.category = widgets.Dropdown(options=_options(self.frame, "category"),
-                                         description="Category", style=_LABEL_STYLE)
+                                         description="Category", style=LABEL_STYLE)
         self.vulnerable = widgets.Dropdown(
             options=[("any", None), ("vulnerable", True), ("not vulnerable", False)],
-            description="Customer", style=_LABEL_STYLE)
-        self.closed_from = widgets.DatePicker(description="Closed from", style=_LABEL_STYLE)
-        self.closed_to = widgets.DatePicker(description="Closed to", style=_LABEL_STYLE)
+            description="Customer", style=LABEL_STYLE)
+        self.closed_from = widgets.DatePicker(description="Closed from", style=LABEL_STYLE)
+        self.closed_to = widgets.DatePicker(description="Closed to", style=LABEL_STYLE)
         self.criteria_box = widgets.VBox([
             widgets.HTML("<p>Judgement: select records on what you want to test.</p>"),
             widgets.HBox([self.channel, self.category, self.vulnerable]),
@@ -156,7 +153,7 @@ class AuditSampler(widgets.VBox):
         self.criterion = widgets.Dropdown(
             options=[(f"{c.title} (policy {c.policy_section}; ISO 10002 {c.clause})", c.rule)
                      for c in self.criteria],
-            description="Criterion", style=_LABEL_STYLE, layout=_WIDE)
+            description="Criterion", style=LABEL_STYLE, layout=wide())
         self.requirement = widgets.HTML()
         self.mark_box = widgets.VBox()
         self.compare_button = widgets.Button(description="Compare with the reference",
@@ -164,13 +161,13 @@ class AuditSampler(widgets.VBox):
         self.marking_feedback = widgets.HTML()
 
         self.nc_criterion = widgets.Textarea(
-            description="Criterion", style=_LABEL_STYLE, layout=_WIDE,
+            description="Criterion", style=LABEL_STYLE, layout=wide(),
             placeholder="The requirement and where it is written, e.g. policy 4.2")
         self.nc_evidence = widgets.Textarea(
-            description="Evidence", style=_LABEL_STYLE, layout=_WIDE,
+            description="Evidence", style=LABEL_STYLE, layout=wide(),
             placeholder="What you saw, with complaint IDs and dates")
         self.nc_statement = widgets.Textarea(
-            description="Statement", style=_LABEL_STYLE, layout=_WIDE,
+            description="Statement", style=LABEL_STYLE, layout=wide(),
             placeholder="Which requirement was not met")
         self.check_button = widgets.Button(description="Check statement",
                                            button_style="primary")
@@ -244,7 +241,7 @@ class AuditSampler(widgets.VBox):
         self.mark_dropdowns = {}
         for complaint_id in sample.ids:
             dropdown = widgets.Dropdown(options=_MARK_OPTIONS, value=None,
-                                        description=complaint_id, style=_LABEL_STYLE,
+                                        description=complaint_id, style=LABEL_STYLE,
                                         tooltip=f"Your mark for {complaint_id}")
             dropdown.observe(lambda change, cid=complaint_id: self._on_mark(cid, change),
                              names="value")

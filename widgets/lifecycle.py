@@ -36,10 +36,10 @@ from widgets.core.lifecycle import (
     step_title,
 )
 from widgets.core.policy import Policy
+from widgets.look import ERROR, LABEL_STYLE, NEUTRAL, OK
 
 STATE_LABELS = {"pending": "Pending", "met": "Met", "missed": "Missed"}
-STATE_COLOURS = {"pending": "#555555", "met": "#1b6e20", "missed": "#b00020"}
-_LABEL_STYLE = {"description_width": "initial"}
+STATE_COLOURS = {"pending": NEUTRAL, "met": OK, "missed": ERROR}
 
 
 def _esc(text: object) -> str:
@@ -87,11 +87,11 @@ class LifecycleSimulator(widgets.VBox):
         self.case = widgets.HTML(self._case_html())
         self.progress = widgets.IntProgress(
             value=0, min=0, max=len(scenario.steps), description="Steps done",
-            style=_LABEL_STYLE)
+            style=LABEL_STYLE)
         self.step_list = widgets.HTML()
         self.situation = widgets.HTML()
         self.actions = widgets.RadioButtons(
-            options=[], index=None, description="Your action:", style=_LABEL_STYLE,
+            options=[], index=None, description="Your action:", style=LABEL_STYLE,
             layout=widgets.Layout(width="100%"))
         self.take_button = widgets.Button(
             description="Take this action", button_style="primary", disabled=True,
@@ -100,7 +100,7 @@ class LifecycleSimulator(widgets.VBox):
         self.clock = widgets.HTML()
         self.satisfaction_bar = widgets.IntProgress(
             min=SATISFACTION_RANGE[0], max=SATISFACTION_RANGE[1], description="Satisfaction",
-            style=_LABEL_STYLE)
+            style=LABEL_STYLE)
         self.satisfaction_text = widgets.HTML()
         self.escalation = widgets.HTML()
         self.deadlines = widgets.HTML()

@@ -18,8 +18,9 @@ import ipywidgets as widgets
 
 from widgets.core.course import COURSE_MAP_FILE, CourseMapError, load_course_map
 from widgets.core.progress import COMPLETED, IN_PROGRESS, ProgressRow, ProgressStore, progress_rows
+from widgets.look import CAUTION, OK
 
-_STATUS_COLOUR = {COMPLETED: "#1b6e20", IN_PROGRESS: "#8a5a00"}
+_STATUS_COLOUR = {COMPLETED: OK, IN_PROGRESS: CAUTION}
 
 
 def _esc(text: object) -> str:

@@ -33,6 +33,7 @@ from widgets.core.questions import (
     QuizAttempt,
     load_bank,
 )
+from widgets.look import ERROR, LABEL_STYLE, OK
 
 # ipywidgets draws radio and checkbox labels on one line and cuts long ones with "…";
 # answer options are sentences, so let them wrap, with the button kept at the start of the
@@ -50,11 +51,10 @@ _STYLE = """<style>
 .iso10002-quiz .widget-checkbox, .iso10002-quiz .jupyter-widget-checkbox { height: auto; }
 </style>"""
 _VERDICT = {
-    "correct": ("✓ Correct", "#1b6e20"),
+    "correct": ("✓ Correct", OK),
     "partly correct": ("◐ Partly correct", "#8a5a00"),
-    "incorrect": ("✗ Not correct", "#b00020"),
+    "incorrect": ("✗ Not correct", ERROR),
 }
-_LABEL_STYLE = {"description_width": "initial"}
 
 
 def _esc(text: object) -> str:
@@ -188,7 +188,7 @@ class Quiz(widgets.VBox):
             value=None,
             description=f"Question {number}",
             tooltip=label,
-            style=_LABEL_STYLE,
+            style=LABEL_STYLE,
             layout=widgets.Layout(width="auto"),
         )
 
@@ -204,7 +204,7 @@ class Quiz(widgets.VBox):
                 value=item_id,
                 description=f"Position {position}",
                 tooltip=f"Question {number}: the item that comes in position {position}",
-                style=_LABEL_STYLE,
+                style=LABEL_STYLE,
                 layout=widgets.Layout(width="auto"),
             )
             for position, item_id in enumerate(start, start=1)

@@ -38,11 +38,7 @@ from widgets.core.rootcause import (
     save_worksheet,
     saved_worksheets,
 )
-
-_LABEL_STYLE = {"description_width": "initial"}
-_WIDE = widgets.Layout(width="95%")
-ERROR = "#b00020"
-OK = "#1b6e20"
+from widgets.look import ERROR, LABEL_STYLE, OK, wide
 
 
 def _esc(text: object) -> str:
@@ -73,12 +69,12 @@ class _WorksheetForm(widgets.VBox):
     def __init__(self, fields: list[widgets.Widget], folder: str | Path | None):
         self.folder = folder
         self.title = widgets.Text(description="Title", placeholder="e.g. Estimated bills Q1",
-                                  style=_LABEL_STYLE, layout=_WIDE)
+                                  style=LABEL_STYLE, layout=wide())
         self.check_button = widgets.Button(description="Check worksheet",
                                            layout=widgets.Layout(width="auto"))
         self.save_button = widgets.Button(description="Save", button_style="primary",
                                           tooltip="Save under the title (drafts too)")
-        self.saved = widgets.Dropdown(description="Saved worksheets", style=_LABEL_STYLE)
+        self.saved = widgets.Dropdown(description="Saved worksheets", style=LABEL_STYLE)
         self.load_button = widgets.Button(description="Load",
                                           tooltip="Load the worksheet chosen on the left")
         self.message = widgets.HTML()
@@ -152,18 +148,18 @@ class FiveWhysForm(_WorksheetForm):
     kind = FiveWhys.kind
 
     def __init__(self, folder: str | Path | None = None):
-        self.problem = widgets.Textarea(description="Problem", style=_LABEL_STYLE, layout=_WIDE,
+        self.problem = widgets.Textarea(description="Problem", style=LABEL_STYLE, layout=wide(),
                                         placeholder="What happened, how often, where")
-        self.whys = [widgets.Text(description=f"Why {n}?", style=_LABEL_STYLE,
+        self.whys = [widgets.Text(description=f"Why {n}?", style=LABEL_STYLE,
                                   layout=widgets.Layout(width="45%"))
                      for n in range(1, MAX_WHYS + 1)]
-        self.becauses = [widgets.Text(description="Because", style=_LABEL_STYLE,
+        self.becauses = [widgets.Text(description="Because", style=LABEL_STYLE,
                                       layout=widgets.Layout(width="50%"))
                          for _ in range(MAX_WHYS)]
-        self.root_cause = widgets.Textarea(description="Root cause", style=_LABEL_STYLE,
-                                           layout=_WIDE)
-        self.action = widgets.Textarea(description="Action (owner, date)", style=_LABEL_STYLE,
-                                       layout=_WIDE)
+        self.root_cause = widgets.Textarea(description="Root cause", style=LABEL_STYLE,
+                                           layout=wide())
+        self.action = widgets.Textarea(description="Action (owner, date)", style=LABEL_STYLE,
+                                       layout=wide())
         rows = [widgets.HBox([why, because])
                 for why, because in zip(self.whys, self.becauses, strict=True)]
         super().__init__([self.problem, *rows, self.root_cause, self.action], folder)
@@ -194,14 +190,14 @@ class FishboneForm(_WorksheetForm):
     def __init__(self, folder: str | Path | None = None,
                  categories: tuple[FishboneCategory, ...] | None = None):
         self.categories = categories if categories is not None else load_fishbone_categories()
-        self.problem = widgets.Textarea(description="Problem", style=_LABEL_STYLE, layout=_WIDE)
+        self.problem = widgets.Textarea(description="Problem", style=LABEL_STYLE, layout=wide())
         self.bones: dict[str, widgets.Textarea] = {}
         fields: list[widgets.Widget] = [self.problem]
         for category in self.categories:
             prompts = "".join(f"<li>{_esc(p)}</li>" for p in category.prompts)
             self.bones[category.key] = widgets.Textarea(
                 description=category.label, placeholder="one cause per line",
-                style=_LABEL_STYLE, layout=_WIDE)
+                style=LABEL_STYLE, layout=wide())
             fields += [self.bones[category.key],
                        widgets.HTML(f"<details><summary>Questions for {_esc(category.label)}"
                                     f"</summary><ul>{prompts}</ul></details>")]
@@ -235,17 +231,17 @@ class RootCauseExplorer(widgets.VBox):
         self.table = pd.DataFrame()
         self.months = widgets.SelectionRangeSlider(
             options=[(f"{m:%b %Y}", m) for m in months], index=(0, len(months) - 1),
-            description="Months received", continuous_update=False, style=_LABEL_STYLE,
+            description="Months received", continuous_update=False, style=LABEL_STYLE,
             layout=widgets.Layout(width="95%"))
         self.channels = widgets.SelectMultiple(
             options=_options(self.frame, "channel"), description="Channels (none = all)",
-            rows=6, style=_LABEL_STYLE)
+            rows=6, style=LABEL_STYLE)
         self.products = widgets.SelectMultiple(
             options=_options(self.frame, "product"), description="Products (none = all)",
-            rows=6, style=_LABEL_STYLE)
+            rows=6, style=LABEL_STYLE)
         self.column = widgets.ToggleButtons(
             options=[("Root cause", "root_cause"), ("Category", "category")],
-            description="Pareto by", style=_LABEL_STYLE)
+            description="Pareto by", style=LABEL_STYLE)
         self.summary = widgets.HTML()
         self.chart = widgets.Output()
         self.five_whys = FiveWhysForm(folder)

@@ -31,9 +31,9 @@ from widgets.core.triage import (
     check_triage,
     draw_batch,
 )
+from widgets.look import ERROR, LABEL_STYLE, OK
 
 MAX_BATCH = 20
-_LABEL_STYLE = {"description_width": "initial"}
 _CHOOSE = ("— choose —", None)
 _OPTIONS = {
     "category": [_CHOOSE] + [(c.replace("_", " "), c) for c in CATEGORIES],
@@ -42,8 +42,8 @@ _OPTIONS = {
                              for p in PRIORITIES],
 }
 _GRID = "minmax(0, 3fr) repeat(3, minmax(12em, 1fr))"
-RIGHT = '<strong style="color:#1b6e20">✓ matches</strong>'
-WRONG = '<strong style="color:#b00020">✗ differs</strong>'
+RIGHT = f'<strong style="color:{OK}">✓ matches</strong>'
+WRONG = f'<strong style="color:{ERROR}">✗ differs</strong>'
 
 
 def _esc(text: object) -> str:
@@ -99,8 +99,8 @@ class TriageBoard(widgets.VBox):
             "</details>")
         self.size_input = widgets.BoundedIntText(
             value=size, min=1, max=MAX_BATCH, description="Complaints in the batch",
-            style=_LABEL_STYLE, layout=widgets.Layout(width="16em"))
-        self.seed_input = widgets.IntText(value=seed, description="Seed", style=_LABEL_STYLE,
+            style=LABEL_STYLE, layout=widgets.Layout(width="16em"))
+        self.seed_input = widgets.IntText(value=seed, description="Seed", style=LABEL_STYLE,
                                           layout=widgets.Layout(width="10em"))
         self.draw_button = widgets.Button(
             description="Draw a new batch", tooltip="Draw this many complaints with this seed",
@@ -130,7 +130,7 @@ class TriageBoard(widgets.VBox):
         try:
             batch = draw_batch(self.frame, size=size, seed=seed)
         except ValueError as error:
-            self.message.value = f'<p style="color:#b00020">{_esc(error)}</p>'
+            self.message.value = f'<p style="color:{ERROR}">{_esc(error)}</p>'
             return
         self.batch, self.result = batch, None
         self.message.value = (f"<p>{len(batch.ids)} complaints drawn with seed {seed} from "
@@ -148,7 +148,7 @@ class TriageBoard(widgets.VBox):
                 dropdown = widgets.Dropdown(
                     options=_OPTIONS[field], value=None, description=field.capitalize(),
                     tooltip=f"{field.capitalize()} of complaint {complaint_id}",
-                    style=_LABEL_STYLE, layout=widgets.Layout(width="auto"))
+                    style=LABEL_STYLE, layout=widgets.Layout(width="auto"))
                 self.dropdowns[complaint_id][field] = dropdown
                 cells.append(dropdown)
         self.grid.children = cells

@@ -27,12 +27,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from widgets.core.complaints.breaches import RULES, find_policy_breaches
 from widgets.core.complaints.kpis import business_days_to
 from widgets.core.paths import CONTENT_DIR
 from widgets.core.policy import Policy
+from widgets.core.yamlfile import read_yaml
 
 CRITERIA_FILE = CONTENT_DIR / "audit-criteria.yaml"
 METHODS = ("random", "judgement")
@@ -201,12 +201,7 @@ def _criterion(entry: object, where: str) -> AuditCriterion:
 def load_audit_criteria(path: str | Path | None = None) -> tuple[AuditCriterion, ...]:
     """Read and check the criteria: one per breach rule, agreeing with breaches.RULES."""
     path = Path(path) if path is not None else CRITERIA_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise AuditCriteriaError(f"{path} not found") from error
-    except yaml.YAMLError as error:
-        raise AuditCriteriaError(f"{path}: not valid YAML ({error})") from error
+    data = read_yaml(path, AuditCriteriaError, "audit criteria")
     entries = data.get("criteria") if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise AuditCriteriaError(f"{path}: expected a top-level 'criteria' list")

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from widgets.core.paths import CONTENT_DIR
+from widgets.core.yamlfile import read_yaml
 
 CLAUSES_FILE = CONTENT_DIR / "clauses.yaml"
 HOME_STANDARD = "10002"
@@ -150,11 +149,7 @@ def _load_default() -> dict[str, Clause]:
 
 
 def _load(path: Path) -> dict[str, Clause]:
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ClausesError(f"{path}: not valid YAML: {exc}") from exc
-    return parse_clauses(document, str(path))
+    return parse_clauses(read_yaml(path, ClausesError, "clause list"), str(path))
 
 
 def load_clauses(path: str | Path | None = None) -> dict[str, Clause]:

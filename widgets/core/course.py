@@ -14,10 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from widgets.core.clauses import CLAUSES_FILE, HOME_STANDARD, Clause, load_clauses
 from widgets.core.paths import CONTENT_DIR
+from widgets.core.yamlfile import read_yaml
 
 COURSE_MAP_FILE = CONTENT_DIR / "modules.yaml"
 
@@ -286,12 +285,4 @@ def parse_course_map(
 def load_course_map(path: str | Path | None = None) -> CourseMap:
     """Read and validate the course map (default: the packaged widgets/content/modules.yaml)."""
     path = Path(path) if path is not None else COURSE_MAP_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as error:
-        raise CourseMapError(f"course map {path} not found") from error
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise CourseMapError(f"{path}: not valid YAML ({error})") from error
-    return parse_course_map(data, source=str(path))
+    return parse_course_map(read_yaml(path, CourseMapError, "course map"), source=str(path))

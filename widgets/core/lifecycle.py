@@ -24,12 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 from widgets.core.clauses import CLAUSES_FILE, load_clauses
 from widgets.core.complaints.schema import CATEGORIES, CHANNELS, ESCALATION_LEVELS, PRODUCTS
 from widgets.core.paths import CONTENT_DIR
 from widgets.core.policy import Policy, load_policy
+from widgets.core.yamlfile import read_yaml
 
 SCENARIO_DIR = CONTENT_DIR / "scenarios"
 
@@ -407,15 +407,7 @@ def parse_scenario(data: object, source: str, expected_id: str | None = None) ->
 
 
 def _read_yaml(path: Path) -> object:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as error:
-        raise ScenarioError([f"{path}: scenario file not found"]) from error
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise ScenarioError([f"{path}: not valid YAML ({error}); fix the syntax at the line "
-                             "shown"]) from error
+    return read_yaml(path, lambda message: ScenarioError([message]), "scenario file")
 
 
 def validate_scenario_file(path: str | Path) -> list[str]:

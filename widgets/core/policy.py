@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 from widgets.core.paths import datasets_dir
+from widgets.core.yamlfile import read_yaml
 
 TIMELINESS_STEPS = ("acknowledge", "first_response", "resolve")
 RATE_TARGETS = (
@@ -210,12 +210,4 @@ def parse_policy(data: dict, source: str = "policy") -> Policy:
 def load_policy(path: str | Path | None = None) -> Policy:
     """Read the policy file (default: the course's datasets/policy.yaml)."""
     path = Path(path) if path is not None else datasets_dir() / "policy.yaml"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as error:
-        raise PolicyError(f"policy file {path} not found") from error
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise PolicyError(f"{path}: not valid YAML ({error})") from error
-    return parse_policy(data, source=str(path))
+    return parse_policy(read_yaml(path, PolicyError, "policy file"), source=str(path))

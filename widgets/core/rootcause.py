@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from widgets.core.complaints.kpis import pareto
 from widgets.core.paths import CONTENT_DIR
 from widgets.core.storage import ReadResult, atomic_write_json, read_json
+from widgets.core.yamlfile import read_yaml
 
 WORK_DIR_ENV = "ISO10002_WORK_DIR"
 DEFAULT_WORK_DIR = "~/.iso10002-course/work"
@@ -176,12 +176,7 @@ class FishboneContentError(ValueError):
 def load_fishbone_categories(path: str | Path | None = None) -> tuple[FishboneCategory, ...]:
     """The fishbone's bones and the questions that help learners fill them."""
     path = Path(path) if path is not None else FISHBONE_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise FishboneContentError(f"{path} not found") from error
-    except yaml.YAMLError as error:
-        raise FishboneContentError(f"{path}: not valid YAML ({error})") from error
+    data = read_yaml(path, FishboneContentError, "fishbone categories")
     entries = data.get("categories") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise FishboneContentError(f"{path}: expected a 'categories' list of entries with "
