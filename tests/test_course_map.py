@@ -149,6 +149,19 @@ def broken(change) -> dict:
             "exercises ids: 'ex01-principles' appears twice",
         ),
         (lambda d: d["exercises"][2].update(id="kpis"), r"write it like 'ex02-receipt-and-triage'"),
+        (
+            lambda d: d["modules"][2].update(objectives=["Know 5.1", "Know 5.2"]),
+            r"modules\[2\]\.objectives: expected a list of at least 3 non-empty texts",
+        ),
+        (
+            lambda d: d["modules"][2]["objectives"].append(""),
+            r"modules\[2\]\.objectives: expected a list of at least 3",
+        ),
+        (
+            lambda d: d["pass_rules"].update(exercise_pass_mark=60),
+            r"pass_rules\.exercise_pass_mark: expected a share between 0 and 1, found 60",
+        ),
+        (lambda d: d.pop("pass_rules"), "pass_rules: expected a mapping"),
         (lambda d: d.pop("dashboard"), "top level: missing key 'dashboard'"),
         (lambda d: d["dashboard"].pop("command"), "dashboard: missing key 'command'"),
     ],

@@ -60,6 +60,24 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_syllabus(args: argparse.Namespace) -> int:
+    from widgets.core.paths import course_root
+    from widgets.core.syllabus import SYLLABUS_FILE, syllabus_markdown
+
+    path = course_root() / SYLLABUS_FILE
+    text = syllabus_markdown()
+    if args.check:
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if current != text:
+            print(f"{SYLLABUS_FILE} is out of date: run `iso10002 syllabus`", file=sys.stderr)
+            return 1
+        print(f"{SYLLABUS_FILE} is up to date")
+        return 0
+    path.write_text(text, encoding="utf-8")
+    print(f"{SYLLABUS_FILE} written")
+    return 0
+
+
 def _cmd_start(args: argparse.Namespace) -> int:
     from widgets.launch import lab_command
 
@@ -89,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--rows", type=int, default=4800)
     generate.add_argument("--out", type=Path, default=Path("datasets/complaints.csv"))
     generate.set_defaults(handler=_cmd_generate)
+
+    syllabus = commands.add_parser(
+        "syllabus", help="write course/syllabus.md from the course map and question banks")
+    syllabus.add_argument("--check", action="store_true",
+                          help="only say whether the file is up to date (exit 1 if not)")
+    syllabus.set_defaults(handler=_cmd_syllabus)
 
     start = commands.add_parser("start", help="open the course in JupyterLab (127.0.0.1)")
     start.add_argument("notebook", nargs="?", default="course/index.ipynb")

@@ -37,6 +37,7 @@ class Module:
     title: str
     minutes: int
     clauses: tuple[str, ...]
+    objectives: tuple[str, ...]
     summary: str
 
     def notebook_path(self, root: Path) -> Path:
@@ -77,12 +78,23 @@ class Dashboard:
 
 
 @dataclass(frozen=True)
+class PassRules:
+    """What counts as passing: a module passes with its knowledge check's own pass mark (in
+    the question bank); an exercise with `exercise_pass_mark` of its points; `course` says in
+    words what completes the course (syllabus, certificates)."""
+
+    exercise_pass_mark: float
+    course: str
+
+
+@dataclass(frozen=True)
 class CourseMap:
     """Modules in teaching order, exercises in numbering order, and the dashboard."""
 
     modules: tuple[Module, ...]
     exercises: tuple[Exercise, ...]
     dashboard: Dashboard
+    pass_rules: PassRules
 
     @property
     def total_minutes(self) -> int:
@@ -209,6 +221,21 @@ class _Reader:
         self.no_repeats(values, f"{where}.clauses")
         return tuple(values)
 
+    def texts(self, entry: dict, key: str, where: str, minimum: int) -> tuple[str, ...]:
+        values = entry.get(key)
+        if (not isinstance(values, list) or len(values) < minimum
+                or not all(isinstance(v, str) and v.strip() for v in values)):
+            raise self.fail(f"{where}.{key}",
+                            f"expected a list of at least {minimum} non-empty texts, found "
+                            f"{values!r}")
+        return tuple(" ".join(v.split()) for v in values)
+
+    def share(self, entry: dict, key: str, where: str) -> float:
+        value = entry.get(key)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+            raise self.fail(f"{where}.{key}", f"expected a share between 0 and 1, found {value!r}")
+        return float(value)
+
     def no_repeats(self, values: Iterable[str], where: str) -> None:
         seen: set[str] = set()
         for value in values:
@@ -244,6 +271,7 @@ def parse_course_map(
                 title=reader.text(entry, "title", where),
                 minutes=reader.minutes(entry, where),
                 clauses=reader.clauses(entry, where),
+                objectives=reader.texts(entry, "objectives", where, minimum=3),
                 summary=reader.text(entry, "summary", where),
             )
         )
@@ -279,7 +307,13 @@ def parse_course_map(
         notebook=reader.text(dashboard_entry, "notebook", "dashboard"),
         command=reader.text(dashboard_entry, "command", "dashboard"),
     )
-    return CourseMap(modules=tuple(modules), exercises=tuple(exercises), dashboard=dashboard)
+    rules_entry = reader.mapping(top.get("pass_rules"), "pass_rules")
+    pass_rules = PassRules(
+        exercise_pass_mark=reader.share(rules_entry, "exercise_pass_mark", "pass_rules"),
+        course=reader.text(rules_entry, "course", "pass_rules"),
+    )
+    return CourseMap(modules=tuple(modules), exercises=tuple(exercises), dashboard=dashboard,
+                     pass_rules=pass_rules)
 
 
 def load_course_map(path: str | Path | None = None) -> CourseMap:
