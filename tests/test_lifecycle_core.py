@@ -539,3 +539,13 @@ def test_restart_returns_to_the_day_of_receipt(policy, billing):
     assert set(states(sim).values()) == {"pending"}
     sim.choose("log-full")
     assert sim.history[0].satisfaction_after == 35
+
+
+def test_priority_rules_name_their_policy_sections(policy, gas, vulnerable, billing):
+    sections = {rule.key: rule.policy_section for rule in policy_rules(gas, policy)}
+    assert sections == {"acknowledge": "4.3", "first_response": "4.4", "resolve": "4.5",
+                        "safety_escalation": "4.3"}
+    sections = {rule.key: rule.policy_section for rule in policy_rules(vulnerable, policy)}
+    assert sections["first_response"] == "4.6"
+    sections = {rule.key: rule.policy_section for rule in policy_rules(billing, policy)}
+    assert sections == {"acknowledge": "4.2", "first_response": "4.4", "resolve": "4.5"}

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from widgets.core.clauses import CLAUSES_FILE, load_clauses
+from widgets.core.complaints.breaches import RULES as BREACH_RULES
 from widgets.core.complaints.schema import CATEGORIES, CHANNELS, ESCALATION_LEVELS, PRODUCTS
 from widgets.core.paths import CONTENT_DIR
 from widgets.core.policy import Policy, load_policy
@@ -517,10 +518,11 @@ def policy_rules(scenario: Scenario, policy: Policy) -> tuple[Rule, ...]:
         first_text = "First response"
     rules = [
         Rule("acknowledge", f"{ack_text} {_within(ack_days)}", ack_clauses,
-             ack.policy_section if not scenario.safety else "", ack_days, deadline(ack_days)),
+             BREACH_RULES["SAFETY_ACK_LATE"].policy_section if scenario.safety
+             else ack.policy_section, ack_days, deadline(ack_days)),
         Rule("first_response", f"{first_text} {_within(first_days)}", first_clauses,
-             first.policy_section if not scenario.vulnerable else "", first_days,
-             deadline(first_days)),
+             BREACH_RULES["VULNERABLE_RESPONSE_LATE"].policy_section if scenario.vulnerable
+             else first.policy_section, first_days, deadline(first_days)),
         Rule("resolve", f"Decision communicated {_within(resolve.within_business_days)}",
              (resolve.clause,), resolve.policy_section, resolve.within_business_days,
              deadline(resolve.within_business_days)),
@@ -531,7 +533,8 @@ def policy_rules(scenario: Scenario, policy: Policy) -> tuple[Rule, ...]:
             "safety_escalation",
             f"Escalate a safety complaint to {ESCALATION_NAMES.get(level, f'level {level}')} "
             "or higher by the end of the initial assessment",
-            (SAFETY_ESCALATION_STEP, "4.6"), "", min_escalation_level=level))
+            (SAFETY_ESCALATION_STEP, "4.6"), BREACH_RULES["SAFETY_NOT_ESCALATED"].policy_section,
+            min_escalation_level=level))
     return tuple(rules)
 
 
