@@ -298,7 +298,7 @@ def test_rules_come_from_the_policy(policy, billing, gas, vulnerable):
     # Vulnerable, received Tue 23 Dec 2025: Wed 24 = 1, (25, 26 holidays) Mon 29 = 2, Tue 30 = 3.
     first = {r.key: r for r in policy_rules(vulnerable, policy)}["first_response"]
     assert (first.within_business_days, first.deadline) == (3, D(2025, 12, 30))
-    assert first.clauses == ("7.7", "4.5")
+    assert first.clauses == ("7.7", "4.5", "7.5")  # as the breach rule VULNERABLE_RESPONSE_LATE
     assert "safety_escalation" not in {r.key for r in policy_rules(vulnerable, policy)}
 
 

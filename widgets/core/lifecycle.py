@@ -28,6 +28,7 @@ import numpy as np
 from widgets.core.clauses import CLAUSES_FILE, load_clauses
 from widgets.core.complaints.breaches import RULES as BREACH_RULES
 from widgets.core.complaints.schema import CATEGORIES, CHANNELS, ESCALATION_LEVELS, PRODUCTS
+from widgets.core.deadlines import plan_deadlines
 from widgets.core.paths import CONTENT_DIR
 from widgets.core.policy import Policy, load_policy
 from widgets.core.yamlfile import read_yaml
@@ -496,37 +497,22 @@ def _after_receipt(days: int) -> str:
 
 
 def policy_rules(scenario: Scenario, policy: Policy) -> tuple[Rule, ...]:
-    """The policy's targets that apply to this complaint, with their calendar deadlines."""
+    """The policy's targets that apply to this complaint, with their calendar deadlines.
 
-    def deadline(days: int) -> dt.date:
-        return np.asarray(policy.deadline(scenario.received, days)).item()
-
-    ack = policy.timeliness["acknowledge"]
-    first = policy.timeliness["first_response"]
-    resolve = policy.timeliness["resolve"]
-    if scenario.safety:
-        ack_days, ack_clauses = policy.safety_acknowledge_business_days, (ack.clause, "7.5")
-        ack_text = "Acknowledge a safety complaint"
-    else:
-        ack_days, ack_clauses = ack.within_business_days, (ack.clause,)
-        ack_text = "Acknowledge"
-    if scenario.vulnerable:
-        first_days = policy.vulnerable_first_response_business_days
-        first_clauses, first_text = (first.clause, "4.5"), "First response to a vulnerable customer"
-    else:
-        first_days, first_clauses = first.within_business_days, (first.clause,)
-        first_text = "First response"
-    rules = [
-        Rule("acknowledge", f"{ack_text} {_within(ack_days)}", ack_clauses,
-             BREACH_RULES["SAFETY_ACK_LATE"].policy_section if scenario.safety
-             else ack.policy_section, ack_days, deadline(ack_days)),
-        Rule("first_response", f"{first_text} {_within(first_days)}", first_clauses,
-             BREACH_RULES["VULNERABLE_RESPONSE_LATE"].policy_section if scenario.vulnerable
-             else first.policy_section, first_days, deadline(first_days)),
-        Rule("resolve", f"Decision communicated {_within(resolve.within_business_days)}",
-             (resolve.clause,), resolve.policy_section, resolve.within_business_days,
-             deadline(resolve.within_business_days)),
-    ]
+    Which target applies (standard, safety, vulnerable) is decided once, by
+    widgets.core.deadlines.plan_deadlines; this adds the simulator's wording and the safety
+    escalation rule, which is about a level rather than a date.
+    """
+    plan = plan_deadlines(scenario.received, policy, vulnerable=scenario.vulnerable,
+                          safety=scenario.safety)
+    wording = {
+        "acknowledge": "Acknowledge a safety complaint" if scenario.safety else "Acknowledge",
+        "first_response": ("First response to a vulnerable customer" if scenario.vulnerable
+                           else "First response"),
+        "resolve": "Decision communicated",
+    }
+    rules = [Rule(d.step, f"{wording[d.step]} {_within(d.within_business_days)}", d.clauses,
+                  d.policy_section, d.within_business_days, d.due) for d in plan.deadlines]
     if scenario.safety:
         level = policy.safety_min_escalation_level
         rules.append(Rule(
