@@ -117,8 +117,8 @@ def broken(change) -> dict:
         (lambda d: d["modules"][2].update(minutes=True), r"modules\[2\]\.minutes"),
         (lambda d: d["modules"][3].pop("minutes"), r"modules\[3\]: missing key 'minutes'"),
         (
-            lambda d: d["modules"][1]["clauses"].append("4.16"),
-            r"modules\[1\]\.clauses\[22\]: '4\.16' is not a clause id of clauses\.yaml",
+            lambda d: d["modules"][1]["clauses"].insert(0, "4.16"),
+            r"modules\[1\]\.clauses\[0\]: '4\.16' is not a clause id of clauses\.yaml",
         ),
         (
             lambda d: d["modules"][4].update(clauses=["8.1", 8.2]),
@@ -129,8 +129,8 @@ def broken(change) -> dict:
             r"modules\[4\]\.clauses: '8\.1' appears twice",
         ),
         (
-            lambda d: d["modules"][6]["clauses"].append("19011 6.2"),
-            r"modules\[6\]\.clauses\[10\]: '19011 6\.2' is not a clause id .* '19011:6\.4'",
+            lambda d: d["modules"][6]["clauses"].insert(0, "19011 6.2"),
+            r"modules\[6\]\.clauses\[0\]: '19011 6\.2' is not a clause id .* '19011:6\.4'",
         ),
         (lambda d: d["modules"][0].pop("clauses"), r"modules\[0\]: missing key 'clauses'"),
         (lambda d: d["modules"][0].update(id="Welcome"), r"modules\[0\]\.id: 'Welcome' is not"),

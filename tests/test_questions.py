@@ -102,16 +102,16 @@ def test_malformed_clause_list_is_refused_with_a_located_message(change, message
 
 
 def test_shipped_banks_are_valid_with_unique_ids_across_banks():
-    assert bank_ids() == ["principles", "process"]
+    assert {"principles", "process"} <= set(bank_ids())
     problems = validate_all_banks()
     assert problems == [], "\n".join(map(str, problems))
 
 
-@pytest.mark.parametrize("bank_id", ["principles", "process"])
-def test_shipped_bank_has_ten_or_more_questions_of_all_five_types(bank_id):
+@pytest.mark.parametrize("bank_id", bank_ids())
+def test_shipped_bank_has_eight_or_more_questions_of_all_five_types(bank_id):
     bank = load_bank(bank_id)
     types = Counter(q.type for q in bank.questions)
-    assert len(bank.questions) >= 10
+    assert len(bank.questions) >= 8  # a module's closing check has at least 8 (issues 4, 5)
     assert set(types) == set(QUESTION_TYPES)
     for question in bank.questions:
         if question.type in ("single", "scenario", "true_false"):
@@ -335,7 +335,7 @@ def test_yaml_errors_and_duplicate_keys_are_reported_as_problems(tmp_path: Path)
 
 
 def test_unknown_bank_id_lists_the_available_banks():
-    with pytest.raises(FileNotFoundError, match="available banks: principles, process"):
+    with pytest.raises(FileNotFoundError, match=f"available banks: {', '.join(bank_ids())}$"):
         load_bank("no-such-bank")
 
 
