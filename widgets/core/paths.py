@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 
 COURSE_ROOT_ENV = "ISO10002_COURSE_ROOT"
+WORK_DIR_ENV = "ISO10002_WORK_DIR"
+DEFAULT_WORK_DIR = "~/.iso10002-course/work"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 CONTENT_DIR = PACKAGE_DIR / "content"
 
@@ -47,3 +49,10 @@ def course_root() -> Path:
 def datasets_dir() -> Path:
     """The sample-data folder (datasets/ of the course repository)."""
     return course_root() / "datasets"
+
+
+def work_dir() -> Path:
+    """Where a learner's saved work goes (worksheets, reflections, self-assessments):
+    ``$ISO10002_WORK_DIR`` if set, else ``~/.iso10002-course/work``."""
+    configured = os.environ.get(WORK_DIR_ENV, "").strip()
+    return Path(configured or DEFAULT_WORK_DIR).expanduser()

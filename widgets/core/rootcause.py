@@ -13,7 +13,6 @@ worksheet's title in a way that cannot leave that folder.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -26,12 +25,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from widgets.core.complaints.kpis import pareto
-from widgets.core.paths import CONTENT_DIR
+from widgets.core.paths import CONTENT_DIR, work_dir
 from widgets.core.storage import ReadResult, atomic_write_json, read_json
 from widgets.core.yamlfile import read_yaml
 
-WORK_DIR_ENV = "ISO10002_WORK_DIR"
-DEFAULT_WORK_DIR = "~/.iso10002-course/work"
 FISHBONE_FILE = CONTENT_DIR / "fishbone.yaml"
 PARETO_COLUMNS = ("root_cause", "category")
 MIN_WHYS, MAX_WHYS = 3, 5
@@ -138,12 +135,6 @@ def pareto_chart(table: pd.DataFrame, title: str | None = None,
 
 
 # --------------------------------------------------------------------------- worksheets
-
-
-def work_dir() -> Path:
-    """``$ISO10002_WORK_DIR`` if set, else ``~/.iso10002-course/work``."""
-    configured = os.environ.get(WORK_DIR_ENV, "").strip()
-    return Path(configured or DEFAULT_WORK_DIR).expanduser()
 
 
 def safe_filename(title: str) -> str:
