@@ -16,10 +16,15 @@ export CHROMIUM
 NBGRADER_GENERATED := course/release course/submitted course/autograded course/feedback \
 	course/gradebook.db
 
-.PHONY: start test test-fast lint bench clean chromium
+.PHONY: start dashboard test test-fast lint bench clean chromium
 
 start: $(STAMP)
 	$(VENV)/bin/iso10002 start
+
+# The self-assessment dashboard (Voilà) on http://127.0.0.1:8866/ (or the next free port).
+# Every server setting is in course/dashboard/voila.py.
+dashboard: $(STAMP)
+	$(VENV)/bin/python -m widgets.dashboard_server
 
 test: $(STAMP) chromium
 	$(VENV)/bin/pytest
