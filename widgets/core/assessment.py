@@ -45,8 +45,8 @@ from matplotlib.figure import Figure
 
 from widgets.core.clauses import TITLE_NOTE, Clause, load_clauses
 from widgets.core.figures import figure_png
-from widgets.core.paths import CONTENT_DIR
-from widgets.core.rootcause import safe_filename, work_dir
+from widgets.core.paths import CONTENT_DIR, work_dir
+from widgets.core.rootcause import safe_filename
 from widgets.core.storage import ReadResult, atomic_write_json, read_json
 from widgets.core.yamlfile import read_yaml
 
