@@ -79,11 +79,41 @@ def _cmd_syllabus(args: argparse.Namespace) -> int:
 
 
 def _cmd_start(args: argparse.Namespace) -> int:
+    from widgets.core.paths import course_root
     from widgets.launch import lab_command
 
     argv = lab_command(args.notebook, port=args.port, open_browser=not args.no_browser)
+    # nbgrader's Formgrader reads nbgrader_config.py from the working directory
+    os.chdir(course_root())
     os.execvp(argv[0], argv)
     return 0  # not reached: exec replaces this process
+
+
+def _cmd_grades(args: argparse.Namespace) -> int:
+    from widgets.core.course import load_course_map
+    from widgets.core.grading import (
+        CONFIG_FILE,
+        GRADEBOOK,
+        cohort_grades,
+        gradebook_url,
+        report_summary,
+        write_grades_csv,
+    )
+    from widgets.core.paths import course_root
+
+    here = Path.cwd()
+    root = (args.root or (here if (here / CONFIG_FILE).is_file() else course_root())).resolve()
+    if not (root / GRADEBOOK).is_file():
+        raise FileNotFoundError(f"no gradebook at {root / GRADEBOOK}: autograde the "
+                                "submissions first (see course/trainer-guide.md)")
+    pass_mark = load_course_map().pass_rules.exercise_pass_mark
+    report = cohort_grades(gradebook_url(root), pass_mark)
+    with pd.option_context("display.width", 200, "display.max_rows", 500):
+        print(report.to_string(index=False))
+    print(f"\npass mark {pass_mark:.0%} of an exercise's points: {report_summary(report)}")
+    if args.out:
+        print(f"written to {write_grades_csv(report, args.out)}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -119,6 +149,15 @@ def build_parser() -> argparse.ArgumentParser:
     start.add_argument("--port", type=int)
     start.add_argument("--no-browser", action="store_true")
     start.set_defaults(handler=_cmd_start)
+
+    grades = commands.add_parser(
+        "grades", help="trainers: each learner's exercise scores, pass status and answers "
+                       "still to grade, from nbgrader's gradebook")
+    grades.add_argument("--root", type=Path,
+                        help="course folder holding nbgrader_config.py (default: the "
+                             "current folder if it holds one, else this course)")
+    grades.add_argument("--out", type=Path, help="also write the report to this CSV")
+    grades.set_defaults(handler=_cmd_grades)
     return parser
 
 

@@ -121,7 +121,7 @@ class Policy:
         """
         days = np.asarray(received, dtype="datetime64[D]")
         if business_days == 0:
-            return days
+            return days + np.timedelta64(0, "D")  # same type as busday_offset gives below
         return np.busday_offset(
             days + np.timedelta64(1, "D"),
             business_days - 1,
