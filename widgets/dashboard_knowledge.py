@@ -27,7 +27,8 @@ from widgets.core.selftest import (
     load_all_banks,
     report,
 )
-from widgets.look import CAUTION, ERROR, LABEL_STYLE, OK
+from widgets.look import CAUTION, ERROR, OK
+from widgets.quiz import question_box, read_answer
 
 _VERDICT = {"correct": ("✓ Correct", OK), "partly correct": ("◐ Partly correct", CAUTION),
             "incorrect": ("✗ Not correct", ERROR)}
@@ -106,53 +107,11 @@ class KnowledgeSection(widgets.VBox):
 
     def _question_box(self, number: int, question: Question,
                       attempt: QuizAttempt) -> widgets.VBox:
-        intro = f"<p><strong>Question {number}.</strong> "
-        if question.vignette:
-            intro += f"<em>Scenario.</em></p><blockquote>{_esc(question.vignette)}</blockquote><p>"
-        intro += f"{_esc(question.prompt)}<br><small>{_esc(question.instruction)}</small></p>"
-        control = self._control(number, question, attempt)
-        self.controls[question.id] = control
-        self.feedback[question.id] = widgets.HTML()
-        parts = control if isinstance(control, list) else [control]
-        return widgets.VBox([widgets.HTML(intro), *parts, self.feedback[question.id]],
-                            layout=widgets.Layout(border="1px solid #cccccc",
-                                                  padding="4px 12px", margin="6px 0"))
-
-    def _control(self, number: int, question: Question, attempt: QuizAttempt) -> Any:
-        if question.type == "multiple":
-            return [widgets.Checkbox(value=False, description=option.text, indent=False,
-                                     layout=widgets.Layout(width="auto"))
-                    for option in question.options]
-        if question.type == "ordering":
-            start = attempt.start_order(question.id)
-            texts = {item.id: item.text for item in question.items}
-            dropdowns = [widgets.Dropdown(options=[(texts[i], i) for i in start], value=item_id,
-                                          description=f"Position {position}",
-                                          style=LABEL_STYLE, layout=widgets.Layout(width="auto"))
-                         for position, item_id in enumerate(start, start=1)]
-
-            def swap(change: dict[str, Any]) -> None:
-                # Choosing an item another position holds swaps the two: each item used once.
-                for other in dropdowns:
-                    if other is not change["owner"] and other.value == change["new"]:
-                        other.value = change["old"]
-
-            for dropdown in dropdowns:
-                dropdown.observe(swap, names="value")
-            return dropdowns
-        return widgets.RadioButtons(options=[(o.text, o.id) for o in question.options],
-                                    value=None, description=f"Question {number}",
-                                    style=LABEL_STYLE, layout=widgets.Layout(width="auto"))
+        box, self.controls[question.id], self.feedback[question.id] = question_box(
+            number, question, attempt)
+        return box
 
     # ------------------------------------------------------------------ scoring
-
-    def _read(self, question: Question) -> Any:
-        control = self.controls[question.id]
-        if question.type == "multiple":
-            return [o.id for o, box in zip(question.options, control, strict=True) if box.value]
-        if question.type == "ordering":
-            return [dropdown.value for dropdown in control]
-        return control.value
 
     def submit(self) -> SelfTestReport | None:
         """Score the answers and show the report; None (with a message) when some question is
@@ -161,7 +120,7 @@ class KnowledgeSection(widgets.VBox):
             return None
         attempt = self.test.attempt
         for question in attempt.questions:
-            attempt.answer(question.id, self._read(question))
+            attempt.answer(question.id, read_answer(question, self.controls[question.id]))
         try:
             self.result = attempt.submit()
         except AnswerError as error:

@@ -154,80 +154,9 @@ class Quiz(widgets.VBox):
         self.retry_button.disabled = True
 
     def _question_box(self, number: int, question: Question) -> widgets.VBox:
-        intro = f"<p><strong>Question {number}.</strong> "
-        if question.vignette:
-            intro += f"<em>Scenario.</em></p><blockquote>{_esc(question.vignette)}</blockquote><p>"
-        intro += f"{_esc(question.prompt)}<br><small>{_esc(question.instruction)}</small></p>"
-        control = self._control(number, question)
-        self.controls[question.id] = control
-        feedback = widgets.HTML()
-        self.feedback[question.id] = feedback
-        parts = control if isinstance(control, list) else [control]
-        return widgets.VBox(
-            [widgets.HTML(intro), *parts, feedback],
-            layout=widgets.Layout(border="1px solid #cccccc", padding="4px 12px", margin="6px 0"),
-        )
-
-    def _control(self, number: int, question: Question) -> Any:
-        label = f"Answer to question {number}"
-        if question.type == "multiple":
-            return [
-                widgets.Checkbox(
-                    value=False,
-                    description=option.text,
-                    indent=False,
-                    tooltip=f"Question {number}: tick if this option is correct",
-                    layout=widgets.Layout(width="auto"),
-                )
-                for option in question.options
-            ]
-        if question.type == "ordering":
-            return self._ordering_dropdowns(number, question)
-        return widgets.RadioButtons(
-            options=[(option.text, option.id) for option in question.options],
-            value=None,
-            description=f"Question {number}",
-            tooltip=label,
-            style=LABEL_STYLE,
-            layout=widgets.Layout(width="auto"),
-        )
-
-    def _ordering_dropdowns(self, number: int, question: Question) -> list[widgets.Dropdown]:
-        """One drop-down per position, starting from the attempt's shuffled order. Choosing an
-        item that another position holds swaps the two, so every item is always used once."""
-        start = self.attempt.start_order(question.id)
-        texts = {item.id: item.text for item in question.items}
-        options = [(texts[item_id], item_id) for item_id in start]
-        dropdowns = [
-            widgets.Dropdown(
-                options=options,
-                value=item_id,
-                description=f"Position {position}",
-                tooltip=f"Question {number}: the item that comes in position {position}",
-                style=LABEL_STYLE,
-                layout=widgets.Layout(width="auto"),
-            )
-            for position, item_id in enumerate(start, start=1)
-        ]
-
-        def swap(change: dict[str, Any]) -> None:
-            for other in dropdowns:
-                if other is not change["owner"] and other.value == change["new"]:
-                    other.value = change["old"]
-
-        for dropdown in dropdowns:
-            dropdown.observe(swap, names="value")
-        return dropdowns
-
-    # ------------------------------------------------------------------ answering
-
-    def _read(self, question: Question) -> Any:
-        control = self.controls[question.id]
-        if question.type == "multiple":
-            return [o.id for o, box in zip(question.options, control, strict=True) if box.value]
-        if question.type == "ordering":
-            return [dropdown.value for dropdown in control]
-        return control.value
+        box, self.controls[question.id], self.feedback[question.id] = question_box(
+            number, question, self.attempt)
+        return box
 
     def _set_disabled(self, disabled: bool) -> None:
         for control in self.controls.values():
@@ -238,7 +167,7 @@ class Quiz(widgets.VBox):
         """Check the answers (the Submit button calls this). Returns the result, or None when
         some question is unanswered (the status line then says which)."""
         for question in self.attempt.questions:
-            self.attempt.answer(question.id, self._read(question))
+            self.attempt.answer(question.id, read_answer(question, self.controls[question.id]))
         try:
             result = self.attempt.submit()
         except AnswerError as error:
@@ -327,3 +256,89 @@ class Quiz(widgets.VBox):
             f"<p><small>See: {references}</small></p></div>"
         )
         return "".join(parts)
+
+
+# The controls of one question, shared by the module knowledge checks (Quiz) and the
+# dashboard's self-test, so both look and behave alike.
+
+def question_box(number: int, question: Question,
+                 attempt: QuizAttempt) -> tuple[widgets.VBox, Any, widgets.HTML]:
+    """A bordered box with the question, its labelled answer control(s) and an empty feedback
+    area; returns (box, control, feedback). `control` is a widget, or a list of them for
+    multiple-choice and ordering questions."""
+    intro = f"<p><strong>Question {number}.</strong> "
+    if question.vignette:
+        intro += f"<em>Scenario.</em></p><blockquote>{_esc(question.vignette)}</blockquote><p>"
+    intro += f"{_esc(question.prompt)}<br><small>{_esc(question.instruction)}</small></p>"
+    control = answer_control(number, question, attempt)
+    feedback = widgets.HTML()
+    parts = control if isinstance(control, list) else [control]
+    box = widgets.VBox(
+        [widgets.HTML(intro), *parts, feedback],
+        layout=widgets.Layout(border="1px solid #cccccc", padding="4px 12px", margin="6px 0"),
+    )
+    return box, control, feedback
+
+
+def answer_control(number: int, question: Question, attempt: QuizAttempt) -> Any:
+    """Radio buttons for single/true-false/scenario, check boxes for multiple choice,
+    one drop-down per position for ordering — standard, keyboard-operable controls."""
+    if question.type == "multiple":
+        return [
+            widgets.Checkbox(
+                value=False,
+                description=option.text,
+                indent=False,
+                tooltip=f"Question {number}: tick if this option is correct",
+                layout=widgets.Layout(width="auto"),
+            )
+            for option in question.options
+        ]
+    if question.type == "ordering":
+        return ordering_dropdowns(number, question, attempt)
+    return widgets.RadioButtons(
+        options=[(option.text, option.id) for option in question.options],
+        value=None,
+        description=f"Question {number}",
+        tooltip=f"Answer to question {number}",
+        style=LABEL_STYLE,
+        layout=widgets.Layout(width="auto"),
+    )
+
+
+def ordering_dropdowns(number: int, question: Question,
+                       attempt: QuizAttempt) -> list[widgets.Dropdown]:
+    """One drop-down per position, starting from the attempt's shuffled order. Choosing an
+    item that another position holds swaps the two, so every item is always used once."""
+    start = attempt.start_order(question.id)
+    texts = {item.id: item.text for item in question.items}
+    options = [(texts[item_id], item_id) for item_id in start]
+    dropdowns = [
+        widgets.Dropdown(
+            options=options,
+            value=item_id,
+            description=f"Position {position}",
+            tooltip=f"Question {number}: the item that comes in position {position}",
+            style=LABEL_STYLE,
+            layout=widgets.Layout(width="auto"),
+        )
+        for position, item_id in enumerate(start, start=1)
+    ]
+
+    def swap(change: dict[str, Any]) -> None:
+        for other in dropdowns:
+            if other is not change["owner"] and other.value == change["new"]:
+                other.value = change["old"]
+
+    for dropdown in dropdowns:
+        dropdown.observe(swap, names="value")
+    return dropdowns
+
+
+def read_answer(question: Question, control: Any) -> Any:
+    """The learner's answer as the question core expects it."""
+    if question.type == "multiple":
+        return [o.id for o, box in zip(question.options, control, strict=True) if box.value]
+    if question.type == "ordering":
+        return [dropdown.value for dropdown in control]
+    return control.value
