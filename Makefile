@@ -12,11 +12,14 @@ STAMP := $(VENV)/.installed
 # Browser tests drive this Chromium (Debian's package); set CHROMIUM=/path to use another one.
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
+# The course's JupyterHub (course/jupyterhub/) and the proxy npm installs there from its lock file.
+HUB_DIR := course/jupyterhub
+HUB_PROXY_STAMP := $(HUB_DIR)/node_modules/.installed
 # Folders and files nbgrader generates under course/ (see nbgrader_config.py).
 NBGRADER_GENERATED := course/release course/submitted course/autograded course/feedback \
 	course/gradebook.db course/grades.csv course/solution
 
-.PHONY: start dashboard test test-fast lint bench clean chromium
+.PHONY: start dashboard test test-fast lint bench clean chromium jupyterhub
 
 start: $(STAMP)
 	$(VENV)/bin/iso10002 start
@@ -26,7 +29,7 @@ start: $(STAMP)
 dashboard: $(STAMP)
 	$(VENV)/bin/python -m widgets.dashboard_server
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium jupyterhub
 	$(VENV)/bin/pytest
 
 test-fast: $(STAMP)
@@ -43,6 +46,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/kpi_scale.py
 	$(VENV)/bin/python benchmarks/autograde.py
+	$(VENV)/bin/python benchmarks/grade_cohort.py
 	$(VENV)/bin/python benchmarks/dashboard.py
 
 clean:
@@ -92,4 +96,27 @@ chromium:
 	else \
 		echo "NOTE: no Chromium at $(CHROMIUM): the browser tests will be SKIPPED." \
 			"Install it (sudo apt-get install chromium) or set CHROMIUM=/path/to/chromium."; \
+	fi
+
+# What the course's JupyterHub needs (course/jupyterhub/README.md): .venv (JupyterHub comes with
+# the test extra) and configurable-http-proxy, installed by `npm ci` from course/jupyterhub's
+# lock file into its node_modules/ whenever the lock file is newer. Without npm: as root with
+# apt-get we install Debian's nodejs and npm, otherwise we say what to install.
+jupyterhub: $(STAMP)
+	@if ! command -v npm >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Node.js and npm (Debian packages) for JupyterHub's proxy"; \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm; \
+		elif [ -n "$$CI" ]; then \
+			echo "error: no npm and CI is set: the JupyterHub test will fail." \
+				"Install Node.js >= 18 and npm (apt-get install nodejs npm)" >&2; \
+			exit 0; \
+		else \
+			echo "NOTE: no npm: the JupyterHub test will be SKIPPED." \
+				"Install Node.js >= 18 and npm (sudo apt-get install nodejs npm)."; \
+			exit 0; \
+		fi; \
+	fi; \
+	if [ ! -f $(HUB_PROXY_STAMP) ] || [ $(HUB_DIR)/package-lock.json -nt $(HUB_PROXY_STAMP) ]; then \
+		npm ci --prefix $(HUB_DIR) --no-audit --no-fund && touch $(HUB_PROXY_STAMP); \
 	fi

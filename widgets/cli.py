@@ -116,6 +116,117 @@ def _cmd_grades(args: argparse.Namespace) -> int:
     return 0
 
 
+def _trainer_course(root: Path | None) -> Path:
+    """The course folder of the trainers' commands: --root, else the current folder when it
+    holds nbgrader_config.py (as nbgrader itself decides), else this course."""
+    from widgets.core.grading import CONFIG_FILE
+    from widgets.core.paths import course_root
+
+    here = Path.cwd()
+    return (root or (here if (here / CONFIG_FILE).is_file() else course_root())).resolve()
+
+
+def _cmd_grade(args: argparse.Namespace) -> int:
+    import warnings
+
+    from sqlalchemy.exc import SAWarning
+
+    from widgets.core.parallel_grade import (
+        ALREADY_GRADED,
+        GradeError,
+        ProgressLine,
+        grade_assignment,
+    )
+
+    warnings.simplefilter("ignore", SAWarning)  # nbgrader on SQLAlchemy 2: harmless, noisy
+    line = ProgressLine(sys.stdout)
+    try:
+        run = grade_assignment(_trainer_course(args.root), args.assignment,
+                               workers=args.workers, force=args.force, student=args.student,
+                               progress=line)
+    except GradeError as error:
+        print(f"iso10002 grade: {error}", file=sys.stderr)
+        return 2
+    finally:
+        line.finish()
+    print(run.summary())
+    already = [outcome for outcome in run.skipped if outcome.message == ALREADY_GRADED]
+    if already:
+        print(f"{len(already)} already graded and not handed in again: use --force to grade "
+              "them again")
+    for outcome in run.skipped:
+        if outcome not in already:
+            print(f"skipped {outcome.student}: {outcome.message}")
+    if run.failed:
+        print(f"\n{len(run.failed)} submission{'s' if len(run.failed) > 1 else ''} could not be "
+              "graded (the others were; their scores are in the gradebook):")
+        for outcome in run.failed:
+            print(f"\n--- {outcome.student}: {outcome.message}")
+            if args.verbose and outcome.log:
+                print(outcome.log.rstrip())
+        if not args.verbose:
+            print("\nRun again with --verbose to see nbgrader's messages for each.")
+        return 1
+    return 0
+
+
+def _trainer_gradebook(root: Path | None) -> tuple[Path, str]:
+    """(gradebook file, its URL) of the trainers' course; FileNotFoundError when missing."""
+    from widgets.core.grading import GRADEBOOK, gradebook_url
+
+    course = _trainer_course(root)
+    if not (course / GRADEBOOK).is_file():
+        raise FileNotFoundError(f"no gradebook at {course / GRADEBOOK}: autograde the "
+                                "submissions first (see course/trainer-guide.md)")
+    return course / GRADEBOOK, gradebook_url(course)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from widgets.core.cohort_report import ItemsError, ReportError, build_report, write_report
+
+    database, url = _trainer_gradebook(args.root)
+    try:
+        report = build_report(url)
+    except (ItemsError, ReportError) as error:
+        print(f"iso10002 report: {error}", file=sys.stderr)
+        return 2
+    written = write_report(report, args.out, source=str(database))
+    print(report.summary())
+    print(f"report written to {written[0]}; tables as CSV: "
+          + ", ".join(path.name for path in written[1:]))
+    return 0
+
+
+def _cmd_certificates(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from widgets.core.certificates import eligibility, read_progress_folder, write_certificates
+
+    try:
+        issued = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
+    except ValueError:
+        print(f"iso10002 certificates: --date {args.date!r} is not a date; write it as "
+              "YYYY-MM-DD", file=sys.stderr)
+        return 2
+    _, url = _trainer_gradebook(args.root)
+    progress = read_progress_folder(args.progress)
+    for problem in progress.problems:
+        print(f"progress file skipped: {problem}")
+    results = eligibility(url, progress, folder_name=str(args.progress))
+    written = write_certificates(results, args.out, issued, issuer=args.issuer or "")
+    for result in results:
+        who = f"{result.student_id} ({result.name})" if result.name else result.student_id
+        if result.qualified:
+            print(f"certificate: {who}")
+        else:
+            print(f"not yet: {who}")
+            for reason in result.reasons:
+                print(f"    - {reason}")
+    print(f"\n{len(written)} of {len(results)} learners qualify; certificates and "
+          f"certificates.csv written to {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="iso10002", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -158,6 +269,52 @@ def build_parser() -> argparse.ArgumentParser:
                              "current folder if it holds one, else this course)")
     grades.add_argument("--out", type=Path, help="also write the report to this CSV")
     grades.set_defaults(handler=_cmd_grades)
+
+    grade = commands.add_parser(
+        "grade", help="trainers: autograde every submission of an assignment with several "
+                      "processes (the scores `nbgrader autograde` gives)")
+    grade.add_argument("assignment", help="the assignment id, e.g. ex01-principles")
+    grade.add_argument("--workers", type=int,
+                       help=f"grading processes at once (default: one per core, "
+                            f"{os.cpu_count()} here)")
+    grade.add_argument("--force", action="store_true",
+                       help="grade again submissions that were already graded")
+    grade.add_argument("--student", default="*",
+                       help="only learners whose id matches this pattern (default: all)")
+    grade.add_argument("--verbose", action="store_true",
+                       help="print nbgrader's messages for each submission that failed")
+    grade.add_argument("--root", type=Path,
+                       help="course folder holding nbgrader_config.py (default: the "
+                            "current folder if it holds one, else this course)")
+    grade.set_defaults(handler=_cmd_grade)
+
+    report = commands.add_parser(
+        "report", help="trainers: cohort report from the gradebook (HTML with charts, and CSV): "
+                       "scores per exercise, question difficulty and discrimination, mastery "
+                       "per clause and objective, learners at risk")
+    report.add_argument("--out", type=Path, required=True,
+                        help="folder for report.html and the CSV files (keep it outside the "
+                             "repository: it holds personal data)")
+    report.add_argument("--root", type=Path,
+                        help="course folder holding nbgrader_config.py (default: the "
+                             "current folder if it holds one, else this course)")
+    report.set_defaults(handler=_cmd_report)
+
+    certificates = commands.add_parser(
+        "certificates", help="trainers: a printable certificate for each learner who meets "
+                             "the pass rules of course/syllabus.md, and why the others do not")
+    certificates.add_argument("--progress", type=Path, required=True,
+                              help="folder holding the learners' progress files (*.json)")
+    certificates.add_argument("--out", type=Path, required=True,
+                              help="folder for the certificates (HTML, one per learner) and "
+                                   "certificates.csv")
+    certificates.add_argument("--date", help="date printed on the certificates, YYYY-MM-DD "
+                                             "(default: today)")
+    certificates.add_argument("--issuer", help="who signs, e.g. 'Jane Smith, Training Lead'")
+    certificates.add_argument("--root", type=Path,
+                              help="course folder holding nbgrader_config.py (default: the "
+                                   "current folder if it holds one, else this course)")
+    certificates.set_defaults(handler=_cmd_certificates)
     return parser
 
 

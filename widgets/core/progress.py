@@ -168,7 +168,7 @@ _CHECK_FIELDS: dict[str, tuple[type, ...]] = {
 }
 
 
-def _shape_problem(data: Any, learner: str) -> str | None:
+def progress_file_problem(data: Any, learner: str) -> str | None:
     """None if ``data`` is a progress document of this schema for ``learner``, else why not."""
     foreign = "it is valid JSON but not a course progress file"
     if not isinstance(data, dict):
@@ -210,7 +210,9 @@ def _check_from(check_id: str, raw: Mapping[str, Any]) -> CheckProgress:
     return CheckProgress(check=check_id, **{field: raw[field] for field in _CHECK_FIELDS})
 
 
-def _modules_from(data: Mapping[str, Any] | None) -> dict[str, ModuleProgress]:
+def modules_from_progress(data: Mapping[str, Any] | None) -> dict[str, ModuleProgress]:
+    """Each module's progress from a progress document (checked by progress_file_problem);
+    public so a trainer's tools can read collected files without moving damaged ones aside."""
     if data is None:
         return {}
     return {
@@ -259,7 +261,7 @@ class ProgressStore:
         return f"ProgressStore(learner={self.learner!r}, path={str(self.path)!r})"
 
     def _validate(self, data: Any) -> str | None:
-        return _shape_problem(data, self.learner)
+        return progress_file_problem(data, self.learner)
 
     def _note(self, result: ReadResult) -> None:
         if result.status != "corrupt":
@@ -278,7 +280,7 @@ class ProgressStore:
         """Every module this learner has attempted, by module id (empty if none yet)."""
         result = read_json(self.path, validate=self._validate)
         self._note(result)
-        return _modules_from(result.data)
+        return modules_from_progress(result.data)
 
     def module(self, module: str) -> ModuleProgress | None:
         """One module's progress, or None if the learner has not attempted it."""
@@ -347,7 +349,7 @@ class ProgressStore:
 
         data, before = update_json(self.path, change, validate=self._validate)
         self._note(before)
-        return _modules_from(data)[module]
+        return modules_from_progress(data)[module]
 
     def earlier_copies(self) -> list[Path]:
         """Damaged progress files of this learner that were moved aside, oldest first."""
