@@ -19,7 +19,6 @@ Run: .venv/bin/python benchmarks/autograde.py [--learners 3] [--repeats 2]
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
@@ -32,7 +31,13 @@ from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 
 from widgets.core.exercise_submissions import is_test, solved
-from widgets.core.grading import assignment_ids, course_api, make_course_root, nbgrader_environment
+from widgets.core.grading import (
+    assignment_ids,
+    course_api,
+    make_course_root,
+    nbgrader_environment,
+    private_jupyter_homes,
+)
 
 
 def kernel_baseline(repeats: int = 3) -> float:
@@ -92,10 +97,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="autograde-bench-") as folder:
         base = Path(folder)
-        homes = {name: str(base / name.lower()) for name in (
-            "HOME", "IPYTHONDIR", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR")}
-        for path in homes.values():
-            os.makedirs(path)
+        homes = private_jupyter_homes(base)
         root = make_course_root(base / "root", args.assignments)
         with warnings.catch_warnings(), nbgrader_environment(homes):
             warnings.simplefilter("ignore", SAWarning)  # nbgrader on SQLAlchemy 2: harmless

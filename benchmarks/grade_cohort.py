@@ -29,7 +29,13 @@ import warnings
 from pathlib import Path
 
 from widgets.core.cohort import Mix, plan_cohort, write_cohort
-from widgets.core.grading import course_api, gradebook_url, make_course_root, nbgrader_environment
+from widgets.core.grading import (
+    course_api,
+    gradebook_url,
+    make_course_root,
+    nbgrader_environment,
+    private_jupyter_homes,
+)
 from widgets.core.parallel_grade import read_submission
 
 BIN = Path(sys.executable).parent
@@ -58,10 +64,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="grade-cohort-bench-") as folder:
         base = Path(folder)
-        homes = {name: str(base / name.lower()) for name in (
-            "HOME", "IPYTHONDIR", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR")}
-        for path in homes.values():
-            os.makedirs(path)
+        homes = private_jupyter_homes(base)
         serial_root = make_course_root(base / "serial", [args.assignment])
         learners = plan_cohort(args.size)
         with warnings.catch_warnings(), nbgrader_environment(homes):

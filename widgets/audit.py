@@ -37,7 +37,7 @@ from widgets.core.audit import (
 from widgets.core.complaints import load_complaints
 from widgets.core.paths import datasets_dir
 from widgets.core.policy import Policy, load_policy
-from widgets.look import ERROR, LABEL_STYLE, OK, wide
+from widgets.look import ERROR, LABEL_STYLE, OK, problems_html, wide
 
 RECORD_COLUMNS = ("complaint_id", "received_at", "channel", "category", "vulnerable",
                   "status", "outcome", "acknowledged_at", "first_response_at", "resolved_at",
@@ -91,14 +91,8 @@ def marking_html(result: MarkingResult, criteria: dict[str, AuditCriterion]) -> 
 
 def statement_html(check: StatementCheck) -> str:
     """Problems to fix (or that there are none), then advice."""
-    if check.ok:
-        head = f'<p style="color:{OK}"><strong>No problems found in the three parts.</strong></p>'
-    else:
-        items = "".join(f"<li>{_esc(problem.message)}</li>" for problem in check.problems)
-        head = (f'<p style="color:{ERROR}"><strong>{len(check.problems)} problem(s) to fix:'
-                f"</strong></p><ul>{items}</ul>")
-    notes = "".join(f"<li>{_esc(note)}</li>" for note in check.notes)
-    return head + (f"<p>Advice:</p><ul>{notes}</ul>" if notes else "")
+    return problems_html("No problems found in the three parts.",
+                         [problem.message for problem in check.problems], list(check.notes))
 
 
 class AuditSampler(widgets.VBox):

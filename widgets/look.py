@@ -6,6 +6,8 @@ enough for text contrast on white.
 
 from __future__ import annotations
 
+from html import escape
+
 import ipywidgets as widgets
 
 LABEL_STYLE = {"description_width": "initial"}  # show whole labels, never cut to 'Categ…'
@@ -19,3 +21,17 @@ def wide() -> widgets.Layout:
     """A fresh layout spanning the output area (a Layout shared between widgets would tie
     their sizes together)."""
     return widgets.Layout(width="95%")
+
+
+def problems_html(ok_message: str, problems: list[str], notes: list[str]) -> str:
+    """A checker's verdict as the views show it: the problems to fix (or `ok_message` when
+    there are none), then advice that is not a fault."""
+    def items(texts: list[str]) -> str:
+        return "".join(f"<li>{escape(text)}</li>" for text in texts)
+
+    if problems:
+        head = (f'<p style="color:{ERROR}"><strong>{len(problems)} problem(s) to fix:</strong>'
+                f"</p><ul>{items(problems)}</ul>")
+    else:
+        head = f'<p style="color:{OK}"><strong>{escape(ok_message)}</strong></p>'
+    return head + (f"<p>Advice:</p><ul>{items(notes)}</ul>" if notes else "")

@@ -41,7 +41,7 @@ from widgets.core.review import (
     satisfaction_shown,
     save_reflection,
 )
-from widgets.look import CAUTION, ERROR, LABEL_STYLE, OK, wide
+from widgets.look import CAUTION, ERROR, LABEL_STYLE, OK, problems_html, wide
 
 _TABLE_STYLE = ("<style>.iso10002-review td, .iso10002-review th {text-align: left; "
                 "padding: 2px 8px; vertical-align: top}</style>")
@@ -118,14 +118,8 @@ def _slices() -> list[tuple[str, dict]]:
 
 
 def check_html(check: CorrectiveActionCheck) -> str:
-    if check.ok:
-        head = f"<p style='color:{OK}'><strong>Every part of the record is there.</strong></p>"
-    else:
-        items = "".join(f"<li>{_esc(p)}</li>" for p in check.problems)
-        head = (f"<p style='color:{ERROR}'><strong>{len(check.problems)} problem(s) to fix:"
-                f"</strong></p><ul>{items}</ul>")
-    notes = "".join(f"<li>{_esc(n)}</li>" for n in check.notes)
-    return head + (f"<p style='color:{CAUTION}'>Advice:</p><ul>{notes}</ul>" if notes else "")
+    return problems_html("Every part of the record is there.", list(check.problems),
+                         list(check.notes))
 
 
 def effect_html(effect: EffectivenessResult) -> str:

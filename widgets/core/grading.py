@@ -177,6 +177,17 @@ def nbgrader_environment(extra: dict[str, str] | None = None) -> Iterator[None]:
         yield
 
 
+def private_jupyter_homes(base: str | Path) -> dict[str, str]:
+    """HOME and the Jupyter/IPython folders under `base`, created, as environment variables:
+    runs in a temporary course (tests, benchmarks) must not read or write the trainer's own
+    settings, kernels or exchange."""
+    homes = {name: str(Path(base) / name.lower()) for name in (
+        "HOME", "IPYTHONDIR", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR")}
+    for path in homes.values():
+        os.makedirs(path, exist_ok=True)
+    return homes
+
+
 def load_course_config(root: str | Path) -> Config:
     """The traitlets Config that root/nbgrader_config.py gives, as nbgrader loads it."""
     from traitlets.config.loader import PyFileConfigLoader
