@@ -27,13 +27,13 @@ start: $(STAMP)
 # The self-assessment dashboard (Voilà) on http://127.0.0.1:8866/ (or the next free port).
 # Every server setting is in course/dashboard/voila.py.
 dashboard: $(STAMP)
-	$(VENV)/bin/python -m widgets.dashboard_server
+	$(VENV)/bin/python -m widgets.dashboard.server
 
 test: $(STAMP) chromium jupyterhub
 	$(VENV)/bin/pytest
 
 test-fast: $(STAMP)
-	$(VENV)/bin/pytest -m "not slow and not browser"
+	$(VENV)/bin/pytest tests/core tests/views tests/content -m "not slow and not browser"
 
 # Notebooks are committed without outputs or execution counts. Cell ids are kept: they are
 # part of the notebook format and JupyterLab writes them.

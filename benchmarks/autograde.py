@@ -30,13 +30,14 @@ import nbformat
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 
-from widgets.core.exercise_submissions import is_test, solved
 from widgets.core.grading import (
     assignment_ids,
     course_api,
+    is_test,
     make_course_root,
     nbgrader_environment,
     private_jupyter_homes,
+    solved,
 )
 
 

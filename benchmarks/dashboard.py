@@ -8,7 +8,7 @@ same way, which survives a noisy machine far better than absolute seconds:
   (Voilà shows the page once every cell has run and the widgets are rendered from the kernel,
   so a shown control is a working one), for the dashboard (its "Start the self-test" button)
   and for a one-widget notebook (an IntSlider), both served by `python -m
-  widgets.dashboard_server` with the same configuration, with and without a preheated kernel;
+  widgets.dashboard.server` with the same configuration, with and without a preheated kernel;
 - interaction latency: from a click on a rating button of the gap analysis until the updated
   chart image is decoded in the page (the kernel updates the scores, redraws the chart and
   sends it back).
@@ -131,7 +131,7 @@ def serve(notebook: str, preheat: bool, home: Path) -> Iterator[Server]:
     env = {**os.environ, "HOME": str(home), "JUPYTER_CONFIG_DIR": str(home / "config"),
            "JUPYTER_DATA_DIR": str(home / "data"), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
            "IPYTHONDIR": str(home / "ipython")}
-    command = [sys.executable, "-m", "widgets.dashboard_server", "--port", str(port),
+    command = [sys.executable, "-m", "widgets.dashboard.server", "--port", str(port),
                "--no-browser", "--notebook", notebook,
                *([] if preheat else ["--no-preheat"]),
                "--", "--MappingKernelManager.cull_idle_timeout=5",

@@ -3,7 +3,7 @@ another) against `iso10002 grade` (several processes), wall time and ratio in on
 
 Why: a trainer with a cohort of a hundred waits for autograding; `iso10002 grade` exists to cut
 that wait, and must not change a single score. This builds one synthetic cohort from the real
-release notebook (widgets.core.cohort: varied correctness, a few blank, tampered and cut-off
+release notebook (widgets.core.grading.cohort: varied correctness, a few blank, tampered and cut-off
 notebooks — no endless loops, whose 30-second time-outs cost both ways the same fixed wait),
 copies the course root so both ways grade identical files, runs both commands, and checks that
 every learner's gradebook entry is the same. The target is twice as fast on 2 cores; it is
@@ -28,15 +28,17 @@ import time
 import warnings
 from pathlib import Path
 
-from widgets.core.cohort import Mix, plan_cohort, write_cohort
 from widgets.core.grading import (
+    Mix,
     course_api,
     gradebook_url,
     make_course_root,
     nbgrader_environment,
+    plan_cohort,
     private_jupyter_homes,
+    read_submission,
+    write_cohort,
 )
-from widgets.core.parallel_grade import read_submission
 
 BIN = Path(sys.executable).parent
 # The default cohort's accidents, without endless loops (see above) and with everyone handing in.

@@ -22,9 +22,14 @@ from itertools import pairwise
 
 import pandas as pd
 
-from widgets.core.complaints import compute_kpis, find_policy_breaches, load_complaints, pareto
-from widgets.core.generate import generate_complaints
-from widgets.core.policy import load_policy
+from widgets.core.complaints import (
+    compute_kpis,
+    find_policy_breaches,
+    generate_complaints,
+    load_complaints,
+    load_policy,
+    pareto,
+)
 
 TARGET_SECONDS = 3.0
 TARGET_PEAK_MB = 2048

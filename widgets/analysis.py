@@ -1,5 +1,5 @@
 """Views for module 04 (clause 8.2): a monthly-trend explorer, an issue classifier and a
-"guess, then reveal" prediction. Thin views over widgets.core.analysis.
+"guess, then reveal" prediction. Thin views over widgets.core.complaints.analysis.
 
     from widgets.analysis import TrendExplorer, IssueExplorer, Prediction
     TrendExplorer(marker=("2025-03-03", "new billing system"))
@@ -16,7 +16,9 @@ import pandas as pd
 from IPython.display import Image
 from matplotlib.figure import Figure
 
-from widgets.core.analysis import (
+from widgets.core.common.paths import datasets_dir
+from widgets.core.complaints import load_complaints
+from widgets.core.complaints.analysis import (
     ISSUE_CLASSES,
     IssueRule,
     before_after,
@@ -25,8 +27,6 @@ from widgets.core.analysis import (
     monthly_counts,
     trend_figure,
 )
-from widgets.core.complaints import load_complaints
-from widgets.core.paths import datasets_dir
 from widgets.look import ERROR, LABEL_STYLE, OK
 
 BREAKDOWNS = (("Category", "category"), ("Channel", "channel"), ("Product", "product"),

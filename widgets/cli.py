@@ -16,8 +16,7 @@ import pandas as pd
 
 
 def _cmd_load(args: argparse.Namespace) -> int:
-    from widgets.core.complaints import compute_kpis, kpi_table, load_complaints
-    from widgets.core.policy import load_policy
+    from widgets.core.complaints import compute_kpis, kpi_table, load_complaints, load_policy
 
     result = load_complaints(args.file)
     print(result.report.summary())
@@ -39,8 +38,12 @@ def _cmd_load(args: argparse.Namespace) -> int:
 
 
 def _cmd_breaches(args: argparse.Namespace) -> int:
-    from widgets.core.complaints import breach_counts, find_policy_breaches, load_complaints
-    from widgets.core.policy import load_policy
+    from widgets.core.complaints import (
+        breach_counts,
+        find_policy_breaches,
+        load_complaints,
+        load_policy,
+    )
 
     result = load_complaints(args.file)
     breaches = find_policy_breaches(result.frame, load_policy(args.policy))
@@ -52,7 +55,7 @@ def _cmd_breaches(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    from widgets.core.generate import generate_complaints, write_complaints_csv
+    from widgets.core.complaints import generate_complaints, write_complaints_csv
 
     frame = generate_complaints(seed=args.seed, n_complaints=args.rows)
     write_complaints_csv(frame, args.out)
@@ -61,8 +64,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _cmd_syllabus(args: argparse.Namespace) -> int:
-    from widgets.core.paths import course_root
-    from widgets.core.syllabus import SYLLABUS_FILE, syllabus_markdown
+    from widgets.core.common import course_root
+    from widgets.core.course import SYLLABUS_FILE, syllabus_markdown
 
     path = course_root() / SYLLABUS_FILE
     text = syllabus_markdown()
@@ -79,7 +82,7 @@ def _cmd_syllabus(args: argparse.Namespace) -> int:
 
 
 def _cmd_start(args: argparse.Namespace) -> int:
-    from widgets.core.paths import course_root
+    from widgets.core.common import course_root
     from widgets.launch import lab_command
 
     argv = lab_command(args.notebook, port=args.port, open_browser=not args.no_browser)
@@ -90,6 +93,7 @@ def _cmd_start(args: argparse.Namespace) -> int:
 
 
 def _cmd_grades(args: argparse.Namespace) -> int:
+    from widgets.core.common import course_root
     from widgets.core.course import load_course_map
     from widgets.core.grading import (
         CONFIG_FILE,
@@ -99,7 +103,6 @@ def _cmd_grades(args: argparse.Namespace) -> int:
         report_summary,
         write_grades_csv,
     )
-    from widgets.core.paths import course_root
 
     here = Path.cwd()
     root = (args.root or (here if (here / CONFIG_FILE).is_file() else course_root())).resolve()
@@ -119,8 +122,8 @@ def _cmd_grades(args: argparse.Namespace) -> int:
 def _trainer_course(root: Path | None) -> Path:
     """The course folder of the trainers' commands: --root, else the current folder when it
     holds nbgrader_config.py (as nbgrader itself decides), else this course."""
+    from widgets.core.common import course_root
     from widgets.core.grading import CONFIG_FILE
-    from widgets.core.paths import course_root
 
     here = Path.cwd()
     return (root or (here if (here / CONFIG_FILE).is_file() else course_root())).resolve()
@@ -131,7 +134,7 @@ def _cmd_grade(args: argparse.Namespace) -> int:
 
     from sqlalchemy.exc import SAWarning
 
-    from widgets.core.parallel_grade import (
+    from widgets.core.grading import (
         ALREADY_GRADED,
         GradeError,
         ProgressLine,
@@ -182,7 +185,7 @@ def _trainer_gradebook(root: Path | None) -> tuple[Path, str]:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from widgets.core.cohort_report import ItemsError, ReportError, build_report, write_report
+    from widgets.core.grading import ItemsError, ReportError, build_report, write_report
 
     database, url = _trainer_gradebook(args.root)
     try:
@@ -200,7 +203,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_certificates(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from widgets.core.certificates import eligibility, read_progress_folder, write_certificates
+    from widgets.core.grading import eligibility, read_progress_folder, write_certificates
 
     try:
         issued = dt.date.fromisoformat(args.date) if args.date else dt.date.today()
@@ -319,8 +322,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from widgets.core.complaints import ComplaintDataError
-    from widgets.core.policy import PolicyError
+    from widgets.core.complaints import ComplaintDataError, PolicyError
 
     args = build_parser().parse_args(argv)
     try:

@@ -1,10 +1,10 @@
 """The deadline calculator: when is this complaint due, under the policy and under regulators?
 
-A thin view over widgets.core.deadlines and widgets.core.regulators. The learner picks when a
-complaint arrived, its channel and whether the customer is vulnerable or the complaint is about
-safety; the view shows Harbourside's deadlines (acknowledgement 7.4, first response 7.7,
-decision 7.8, following ISO 10002:2018) and, for comparison, when the same complaint would be
-due under public regulators' timelines. Everything shown can be checked without a browser
+A thin view over widgets.core.complaints.deadlines and widgets.core.complaints.regulators. The
+learner picks when a complaint arrived, its channel and whether the customer is vulnerable or the
+complaint is about safety; the view shows Harbourside's deadlines (acknowledgement 7.4, first
+response 7.7, decision 7.8, following ISO 10002:2018) and, for comparison, when the same complaint
+would be due under public regulators' timelines. Everything shown can be checked without a browser
 through `calculator.plan` and `calculator.comparison`.
 
     from widgets.deadlines import DeadlineCalculator
@@ -19,10 +19,15 @@ import html
 import ipywidgets as widgets
 import pandas as pd
 
+from widgets.core.complaints.deadlines import (
+    BASIS_TEXT,
+    DeadlinePlan,
+    missing_holiday_years,
+    plan_deadlines,
+)
+from widgets.core.complaints.policy import Policy, load_policy
+from widgets.core.complaints.regulators import comparison_table, load_regulators
 from widgets.core.complaints.schema import CHANNELS
-from widgets.core.deadlines import BASIS_TEXT, DeadlinePlan, missing_holiday_years, plan_deadlines
-from widgets.core.policy import Policy, load_policy
-from widgets.core.regulators import comparison_table, load_regulators
 from widgets.look import CAUTION, ERROR, LABEL_STYLE
 
 EXAMPLE_RECEIVED = dt.datetime(2025, 4, 17, 9, 40)  # the billing-error scenario: before Easter

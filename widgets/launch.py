@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 
-from widgets.core.paths import course_root
+from widgets.core.common import course_root
 
 COURSE_HOME = "course/index.ipynb"
 

@@ -1,6 +1,6 @@
 """The complaint-lifecycle simulator as a notebook widget.
 
-A thin view over widgets.core.lifecycle: it shows the case, the step being played, the
+A thin view over widgets.core.practice.lifecycle: it shows the case, the step being played, the
 actions as labelled radio buttons and a button to take the chosen one, then renders what the
 core simulation reports (feedback, clock, deadlines, satisfaction, escalation, summary).
 Everything it shows can be checked without a browser through `simulator.simulation`.
@@ -19,8 +19,9 @@ import html
 
 import ipywidgets as widgets
 
-from widgets.core.clauses import HOME_STANDARD, load_clauses
-from widgets.core.lifecycle import (
+from widgets.core.complaints.policy import Policy
+from widgets.core.course.clauses import HOME_STANDARD, load_clauses
+from widgets.core.practice.lifecycle import (
     MILESTONE_MEANING,
     SAFETY_ESCALATION_STEP,
     SATISFACTION_RANGE,
@@ -35,7 +36,6 @@ from widgets.core.lifecycle import (
     load_scenario,
     step_title,
 )
-from widgets.core.policy import Policy
 from widgets.look import ERROR, LABEL_STYLE, NEUTRAL, OK
 
 STATE_LABELS = {"pending": "Pending", "met": "Met", "missed": "Missed"}

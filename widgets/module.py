@@ -16,12 +16,12 @@ from pathlib import Path
 
 from IPython.display import HTML, display
 
-from widgets.core.clauses import load_clauses
-from widgets.core.course import CourseMap, load_course_map
-from widgets.core.paths import course_root
-from widgets.core.progress import ProgressStore
-from widgets.core.syllabus import load_banks, module_checks
-from widgets.quiz import Quiz
+from widgets.core.common.paths import course_root
+from widgets.core.course.clauses import load_clauses
+from widgets.core.course.course_map import CourseMap, load_course_map
+from widgets.core.course.progress import ProgressStore
+from widgets.core.course.syllabus import load_banks, module_checks
+from widgets.questions import Quiz
 
 CLAUSE_NOTE = ("Clause numbers and titles follow ISO 10002:2018, in our own words; check the "
                "wording against a licensed copy of the standard.")

@@ -1,6 +1,6 @@
 """Views for module 05 (clauses 8.3, 8.4): a monthly monitoring board (KPIs against targets and
 a control chart) and a fairness comparison between groups of complainants. Thin views over
-widgets.core.monitoring.
+widgets.core.complaints.monitoring.
 
     from widgets.monitoring import MonitoringBoard, FairnessView
     MonitoringBoard()
@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from widgets.analysis import sample_log, show_figure
-from widgets.core.monitoring import (
+from widgets.core.complaints.monitoring import (
     control_chart_figure,
     fairness_table,
     kpi_p_chart,
@@ -25,7 +25,7 @@ from widgets.core.monitoring import (
     months_meeting_target,
     target_level,
 )
-from widgets.core.policy import Policy, load_policy
+from widgets.core.complaints.policy import Policy, load_policy
 from widgets.look import LABEL_STYLE
 
 TREND, CONTROL = "trend", "control"

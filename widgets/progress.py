@@ -1,8 +1,8 @@
 """The learner's progress through the course as a table, with a Refresh button.
 
-A thin view over widgets.core.progress: the modules come from the course map
-(widgets/content/modules.yaml, read by widgets.core.course) so that modules not started yet
-are listed too; results recorded for a module the map no longer lists are still shown. If the
+A thin view over widgets.core.course.progress: the modules come from the course map
+(widgets/content/modules.yaml, read by widgets.core.course.course_map) so that modules not started
+yet are listed too; results recorded for a module the map no longer lists are still shown. If the
 map is missing or broken the table falls back to the modules found in the progress file, and
 says why. Messages about a damaged progress file are shown above the table.
 
@@ -16,8 +16,14 @@ import html
 
 import ipywidgets as widgets
 
-from widgets.core.course import COURSE_MAP_FILE, CourseMapError, load_course_map
-from widgets.core.progress import COMPLETED, IN_PROGRESS, ProgressRow, ProgressStore, progress_rows
+from widgets.core.course.course_map import COURSE_MAP_FILE, CourseMapError, load_course_map
+from widgets.core.course.progress import (
+    COMPLETED,
+    IN_PROGRESS,
+    ProgressRow,
+    ProgressStore,
+    progress_rows,
+)
 from widgets.look import CAUTION, OK
 
 _STATUS_COLOUR = {COMPLETED: OK, IN_PROGRESS: CAUTION}

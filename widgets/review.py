@@ -1,6 +1,7 @@
 """Views of module 07: a review-pack browser, a corrective-action form, the closing reflection.
 
-Thin ipywidgets views over widgets.core.review (ISO 10002:2018 8.6 and 8.7; corrective action
+Thin ipywidgets views over widgets.core.practice.review (ISO 10002:2018 8.6 and 8.7; corrective
+action
 in the shape of ISO 9001 10.2):
 
     ReviewPackView(log, policy, audit=result)   # pick a quarter, read its computed review pack
@@ -19,10 +20,10 @@ import html
 import ipywidgets as widgets
 import pandas as pd
 
-from widgets.core.auditcase import CaseResult
+from widgets.core.complaints.policy import Policy
 from widgets.core.complaints.schema import CHANNELS, TEAMS
-from widgets.core.policy import Policy
-from widgets.core.review import (
+from widgets.core.practice.audit_case import CaseResult
+from widgets.core.practice.review import (
     MEASURES,
     CorrectiveAction,
     CorrectiveActionCheck,

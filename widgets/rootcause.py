@@ -1,6 +1,6 @@
 """The root-cause explorer: Pareto of a filtered log, then a 5-whys or fishbone worksheet.
 
-A thin view over widgets.core.rootcause (ISO 10002:2018 8.2, analysis and evaluation of
+A thin view over widgets.core.complaints.rootcause (ISO 10002:2018 8.2, analysis and evaluation of
 complaints): filter widgets feed core.filter_log, the chart is core.pareto_chart rendered to
 PNG in an Output that redraws on every change, and the worksheets are core models saved and
 loaded through core.save_worksheet / core.load_worksheet. State a test needs is on the
@@ -20,9 +20,9 @@ import ipywidgets as widgets
 import pandas as pd
 from IPython.display import Image
 
+from widgets.core.common.paths import datasets_dir
 from widgets.core.complaints import load_complaints
-from widgets.core.paths import datasets_dir
-from widgets.core.rootcause import (
+from widgets.core.complaints.rootcause import (
     MAX_WHYS,
     Fishbone,
     FishboneCategory,

@@ -1,6 +1,6 @@
 """The triage board: initial assessment (ISO 10002:2018 7.5) practised on a batch of complaints.
 
-A thin view over widgets.core.triage: it draws a seeded batch from the complaint log, shows
+A thin view over widgets.core.practice.triage: it draws a seeded batch from the complaint log, shows
 what was known at receipt, and gives every complaint three labelled dropdowns (category,
 severity, priority). "Check my triage" hands the choices to the core and renders its verdicts,
 explanations and score. Everything shown can be checked without a browser through
@@ -17,10 +17,10 @@ import html
 import ipywidgets as widgets
 import pandas as pd
 
+from widgets.core.common.paths import datasets_dir
 from widgets.core.complaints import load_complaints
 from widgets.core.complaints.schema import CATEGORIES, SEVERITIES
-from widgets.core.paths import datasets_dir
-from widgets.core.triage import (
+from widgets.core.practice.triage import (
     FIELDS,
     PRIORITIES,
     PRIORITY_MEANING,

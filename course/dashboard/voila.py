@@ -1,12 +1,12 @@
 """Voilà configuration of the self-assessment dashboard: every server setting in one file.
 
-Loaded by `make dashboard` (python -m widgets.dashboard_server), which points Voilà here with
+Loaded by `make dashboard` (python -m widgets.dashboard.server), which points Voilà here with
 --Voila.config_file_paths, adds the port and whether to open a browser, and puts this folder's
 jupyter/ on JUPYTER_PATH so that Voilà finds the course template. Command-line options win
 over this file, so a test can shorten the culling times without editing it.
 """
 
-from widgets.core.uploads import MAX_UPLOAD_BYTES, WEBSOCKET_MAX_MESSAGE_BYTES
+from widgets.core.complaints import MAX_UPLOAD_BYTES, WEBSOCKET_MAX_MESSAGE_BYTES
 
 c = get_config()  # noqa: F821  (traitlets provides get_config to configuration files)
 
@@ -58,5 +58,5 @@ c.MappingKernelManager.cull_connected = False
 c.MappingKernelManager.cull_busy = False
 
 # The hard stop behind the page's upload guard: a larger websocket message closes the
-# connection. See widgets/core/uploads.py for the numbers.
+# connection. See widgets/core/complaints/uploads.py for the numbers.
 c.Voila.tornado_settings = {"websocket_max_message_size": WEBSOCKET_MAX_MESSAGE_BYTES}

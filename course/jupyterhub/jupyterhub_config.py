@@ -21,7 +21,7 @@ course list; grader: Formgrader and Create Assignment).
 Deployment settings are environment variables (course/jupyterhub/README.md):
 ISO10002_HUB_INSTRUCTORS (required), ISO10002_HUB_ROSTER, ISO10002_HUB_STATE_DIR,
 ISO10002_HUB_COURSE_ROOT. Accounts are the machine's: PAM logs them in and the hub starts
-each server as that account (JupyterHub's defaults). tests/test_jupyterhub.py runs this file
+each server as that account (JupyterHub's defaults). tests/e2e/test_jupyterhub.py runs this file
 unchanged and replaces only what needs system accounts (see its docstring).
 """
 

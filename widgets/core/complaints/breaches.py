@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from widgets.core.policy import Policy
+from widgets.core.complaints.policy import Policy
 
 EMAIL_PATTERN = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 UK_PHONE_PATTERN = r"(?:\+44\s?|\b0)(?:\d[\s-]?){9,10}\b"

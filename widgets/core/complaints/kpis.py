@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from widgets.core.policy import Policy
+from widgets.core.complaints.policy import Policy
 
 DAYS_PER_YEAR = 365.25
 DECIDED_OUTCOMES = ("upheld", "partially_upheld", "not_upheld")
