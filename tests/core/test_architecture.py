@@ -149,8 +149,11 @@ def imported_names(path: Path) -> list[tuple[int, str]]:
 
 def upward_imports(path: Path) -> list[str]:
     """Imports from a core subpackage's module into one of the packages that contain it: the
-    package itself (widgets, widgets.core) or a module directly inside it (widgets.core.policy,
-    widgets.quiz). Imports of its own subpackage's modules and of sibling domains are fine."""
+    package itself (widgets, widgets.core, widgets.core.practice for a module of
+    practice/audit_case/) or, above the domains, a module directly inside it
+    (widgets.core.policy, widgets.quiz). Imports of its own subpackage's modules, of its
+    domain's modules (practice/audit_case/ using practice/audit_sampler.py) and of sibling
+    domains are fine."""
     name = module_name(path)
     own_package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
     ancestors = [".".join(own_package.split(".")[:i]) for i in range(1, own_package.count(".") + 1)]
@@ -161,8 +164,11 @@ def upward_imports(path: Path) -> list[str]:
         for ancestor in ancestors:
             inside = target.startswith(ancestor + ".")
             below = target[len(ancestor) + 1 :].split(".")[0] if inside else None
+            above_domains = ancestor.count(".") < 2  # widgets, widgets.core
             if target == ancestor or (
-                below is not None and not (REPO / ancestor.replace(".", "/") / below).is_dir()
+                above_domains
+                and below is not None
+                and not (REPO / ancestor.replace(".", "/") / below).is_dir()
             ):
                 # `from widgets.core.complaints import schema` names a module of its own
                 # package; only a target outside every domain subpackage is upward
@@ -210,6 +216,32 @@ def test_upward_check_catches_each_form(tmp_path: Path, monkeypatch: pytest.Monk
         "widgets.core.paths",
         "widgets.quiz",
         "widgets.core",
+    ]
+
+
+def test_upward_check_in_a_package_inside_a_domain():
+    package = REPO / "widgets" / "core" / "practice" / "audit_case"
+    probe = package / "_upward_probe.py"
+    probe.write_text(
+        "from widgets.core import practice\n"  # the domain above the package
+        "from widgets.core.practice import audit_sampler\n"  # through the domain package
+        "from .. import triage\n"  # the same, relative
+        "import widgets.core.paths\n"  # a flat module of widgets.core (old path)
+        "from widgets.core.practice.audit_sampler import draw_sample\n"  # its domain: fine
+        "from widgets.core.practice.audit_case.content import GRADES\n"  # own package: fine
+        "from . import result\n"  # own package, relative: fine
+        "from widgets.core.complaints import kpis\n",  # a sibling domain: fine
+        encoding="utf-8",
+    )
+    try:
+        found = upward_imports(probe)
+    finally:
+        probe.unlink()
+    assert [hit.split(" imports ")[1] for hit in found] == [
+        "widgets.core",
+        "widgets.core.practice",
+        "widgets.core.practice",
+        "widgets.core.paths",
     ]
 
 
@@ -263,10 +295,13 @@ def test_old_import_paths_of_the_last_release_still_work_through_the_new_facades
 def test_facades_name_only_what_their_modules_define():
     import importlib
 
-    for domain in DOMAINS:
-        package = importlib.import_module(f"widgets.core.{domain}")
+    # the domains' facades and those of packages inside a domain (practice/audit_case/, …)
+    packages = [module_name(p) for p in sorted(CORE.rglob("__init__.py")) if p.parent != CORE]
+    assert {f"widgets.core.{domain}" for domain in DOMAINS} < set(packages)
+    for dotted in packages:
+        package = importlib.import_module(dotted)
         for name in package.__all__:
-            assert getattr(package, name) is not None, f"widgets.core.{domain}.{name}"
+            assert getattr(package, name) is not None, f"{dotted}.{name}"
 
 
 def test_nothing_in_the_repository_uses_an_old_path():

@@ -1,4 +1,4 @@
-"""The audit case study core (widgets/core/practice/audit_case.py): the shipped case and programme,
+"""The audit case study core (widgets/core/practice/audit_case/): the shipped case and programme,
 their validation, the checklist built from the policy, sampling risk, grading, findings, scoring and
 the report — on the hand-made AUDIT_LOG (every expected value worked out below) and on the
 course's sample log."""

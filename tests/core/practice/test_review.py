@@ -1,4 +1,4 @@
-"""Management review, corrective action and reflection (widgets/core/practice/review.py): content
+"""Management review, corrective action and reflection (widgets/core/practice/review/): content
 validation, the review pack on a hand-made log (every value worked out below), outputs,
 corrective-action checks, effectiveness on the data, and the saved reflection."""
 
