@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import html
 import io
 from collections.abc import Sequence
 
@@ -27,15 +26,11 @@ from widgets.core.complaints.analysis import (
     monthly_counts,
     trend_figure,
 )
-from widgets.look import ERROR, LABEL_STYLE, OK
+from widgets.look import ERROR, LABEL_STYLE, OK, esc
 
 BREAKDOWNS = (("Category", "category"), ("Channel", "channel"), ("Product", "product"),
               ("Team", "assigned_team"), ("Severity", "severity"))
 ALL = "__all__"
-
-
-def _esc(text: object) -> str:
-    return html.escape(str(text))
 
 
 def _label(value: object) -> str:
@@ -106,7 +101,7 @@ class TrendExplorer(widgets.VBox):
             text += " " + comparison.sentence(
                 f"In the three months from the {self.marker[1]}, against the same months a "
                 "year earlier") + "."
-        self.summary.value = f"<p>{_esc(text)}</p>"
+        self.summary.value = f"<p>{esc(text)}</p>"
         show_figure(self.chart, trend_figure(self.counts, f"{what}, per month received",
                                              self.marker))
 
@@ -153,9 +148,9 @@ class IssueExplorer(widgets.VBox):
         self.issues = classify_issues(self.frame, rule=rule, start=start, end=end)
         summary = issue_summary(self.issues)
         rows = "".join(
-            f"<tr><td>{_esc(r.Index)}</td><td>{r.issues}</td><td>{r.complaints}</td>"
+            f"<tr><td>{esc(r.Index)}</td><td>{r.issues}</td><td>{r.complaints}</td>"
             f"<td>{r.share_of_complaints:.0%}</td></tr>" for r in summary.itertuples())
-        parts = [f"<p><strong>Rule:</strong> {_esc(rule.describe())}. "
+        parts = [f"<p><strong>Rule:</strong> {esc(rule.describe())}. "
                  f"{self.issues.attrs['missing']} complaints without a subcategory or root cause "
                  "(not yet investigated, or withdrawn) are left out.</p>",
                  "<table><tr><th>class</th><th>issues</th><th>complaints</th>"
@@ -165,7 +160,7 @@ class IssueExplorer(widgets.VBox):
             if chosen.empty:
                 continue
             items = "".join(
-                f"<li>{_esc(_label(sub))} — caused by {_esc(_label(cause))}: "
+                f"<li>{esc(_label(sub))} — caused by {esc(_label(cause))}: "
                 f"{row.complaints} complaints, {row.customers} customers, "
                 f"{row.months_active} month(s)</li>" for (sub, cause), row in chosen.iterrows())
             parts.append(f"<p><strong>Largest {issue_class} issues</strong></p><ul>{items}</ul>")
@@ -194,7 +189,7 @@ class Prediction(widgets.VBox):
         self.feedback = widgets.HTML()
         self.choice.observe(self._chosen, names="value")
         self.reveal_button.on_click(lambda _b: self.reveal())
-        super().__init__([widgets.HTML(f"<p><strong>{_esc(question)}</strong></p>"),
+        super().__init__([widgets.HTML(f"<p><strong>{esc(question)}</strong></p>"),
                           self.choice, self.reveal_button, self.feedback])
 
     def _chosen(self, _change: dict) -> None:
@@ -206,9 +201,9 @@ class Prediction(widgets.VBox):
             return
         right = self.choice.value == self.answer
         verdict = ("✓ Your guess was right." if right else
-                   f"✗ Not this time: the answer is {_esc(self._label_of(self.answer))}.")
+                   f"✗ Not this time: the answer is {esc(self._label_of(self.answer))}.")
         self.feedback.value = (f"<p style='color:{OK if right else ERROR}'>{verdict}</p>"
-                               f"<p>{_esc(self.reveal_text)}</p>")
+                               f"<p>{esc(self.reveal_text)}</p>")
 
     def _label_of(self, value: object) -> str:
         return next(label for label, v in self.choice.options if v == value)

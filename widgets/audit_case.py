@@ -13,8 +13,6 @@ State a test needs is on the object: `explorer.output`, `register.findings`, `re
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 
 from widgets.core.practice.audit_case import (
@@ -27,14 +25,10 @@ from widgets.core.practice.audit_case import (
     sample_size_for,
     score_findings,
 )
-from widgets.look import CAUTION, ERROR, LABEL_STYLE, OK, wide
+from widgets.look import CAUTION, ERROR, LABEL_STYLE, OK, esc, wide
 
 CONFIDENCES = (0.90, 0.95, 0.99)
 GRADE_OPTIONS = [("Major", "major"), ("Minor", "minor"), ("OFI", "ofi")]
-
-
-def _esc(text: object) -> str:
-    return html.escape(str(text))
 
 
 def sampling_risk_html(population: int, affected: int, size: int, confidence: float) -> str:
@@ -93,17 +87,17 @@ def score_html(score: FindingsScore, result: CaseResult) -> str:
     for f in score.findings:
         status = ("stands" if f.valid else "does not stand")
         colour = OK if f.valid else ERROR
-        wrong = "".join(f"<li>{_esc(i)}: {_esc(why)}</li>" for i, why in f.wrong)
+        wrong = "".join(f"<li>{esc(i)}: {esc(why)}</li>" for i, why in f.wrong)
         grade = ("—" if f.grade is None else grading.label(f.grade))
         expected = ("—" if f.expected_grade is None else grading.label(f.expected_grade))
         grade_colour = OK if f.grade_agrees else CAUTION
         rows.append(
-            f"<tr><td>{_esc(f.title)}</td>"
+            f"<tr><td>{esc(f.title)}</td>"
             f"<td><strong style='color:{colour}'>{status}</strong></td>"
-            f"<td>{_esc(', '.join(f.confirmed) or '—')}</td>"
+            f"<td>{esc(', '.join(f.confirmed) or '—')}</td>"
             f"<td>{'<ul>' + wrong + '</ul>' if wrong else '—'}</td>"
-            f"<td>{_esc(', '.join(f.missed) or '—')}</td>"
-            f"<td style='color:{grade_colour}'>{_esc(grade)} (programme: {_esc(expected)})</td>"
+            f"<td>{esc(', '.join(f.missed) or '—')}</td>"
+            f"<td style='color:{grade_colour}'>{esc(grade)} (programme: {esc(expected)})</td>"
             "</tr>")
     table = ("<table><thead><tr><th>Criterion</th><th></th><th>Records confirmed</th>"
              "<th>Records that do not support it</th><th>Breaching records not cited</th>"
@@ -111,9 +105,9 @@ def score_html(score: FindingsScore, result: CaseResult) -> str:
              if rows else "")
     titles = {c.rule: c.title for c in result.criteria}
     missing = ", ".join(titles[r] for r in score.missed_rules)
-    still = (f"<p style='color:{CAUTION}'>Still to find: {_esc(missing)}.</p>" if missing
+    still = (f"<p style='color:{CAUTION}'>Still to find: {esc(missing)}.</p>" if missing
              else f"<p style='color:{OK}'>You found every criterion the records break.</p>")
-    return f"<p><strong>{_esc(score.summary())}</strong></p>{table}{still}"
+    return f"<p><strong>{esc(score.summary())}</strong></p>{table}{still}"
 
 
 class FindingsRegister(widgets.VBox):
@@ -170,9 +164,9 @@ class FindingsRegister(widgets.VBox):
         examined_set = self.result.examined_set(self.set_choice.value)
         titles = {c.rule: c.title.lower() for c in self.result.criteria}
         tests = ", ".join(titles[r] for r in examined_set.plan.rules)
-        self.set_info.value = (f"<p>{_esc(examined_set.note)}</p><p><strong>Planned tests:"
-                               f"</strong> {_esc(tests)}. <em>Why:</em> "
-                               f"{_esc(examined_set.plan.rationale)}</p>")
+        self.set_info.value = (f"<p>{esc(examined_set.note)}</p><p><strong>Planned tests:"
+                               f"</strong> {esc(tests)}. <em>Why:</em> "
+                               f"{esc(examined_set.plan.rationale)}</p>")
         table = examined_table(examined_set, self.result.policy).to_html(
             index=False, escape=True, border=0, classes="iso10002-audit-case")
         self.records.value = (
@@ -209,8 +203,8 @@ class FindingsRegister(widgets.VBox):
             return
         titles = {c.rule: c.title for c in self.result.criteria}
         labels = dict((value, label) for label, value in GRADE_OPTIONS)
-        rows = "".join(f"<tr><td>{n}</td><td>{_esc(titles[f.rule])}</td>"
-                       f"<td>{_esc(', '.join(f.ids))}</td><td>{_esc(labels[f.grade])}</td></tr>"
+        rows = "".join(f"<tr><td>{n}</td><td>{esc(titles[f.rule])}</td>"
+                       f"<td>{esc(', '.join(f.ids))}</td><td>{esc(labels[f.grade])}</td></tr>"
                        for n, f in enumerate(self.findings, start=1))
         self.register.value = ("<table><thead><tr><th>#</th><th>Criterion</th><th>Evidence"
                                "</th><th>Grade</th></tr></thead>"

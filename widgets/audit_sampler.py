@@ -13,8 +13,6 @@ core.check_statement. State a test needs is on the object: `sampler.sample`, `sa
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 import pandas as pd
 from IPython.display import HTML
@@ -37,16 +35,12 @@ from widgets.core.practice.audit_sampler import (
     draw_sample,
     load_audit_criteria,
 )
-from widgets.look import ERROR, LABEL_STYLE, OK, problems_html, wide
+from widgets.look import ERROR, LABEL_STYLE, OK, esc, problems_html, wide
 
 RECORD_COLUMNS = ("complaint_id", "received_at", "channel", "category", "vulnerable",
                   "status", "outcome", "acknowledged_at", "first_response_at", "resolved_at",
                   "closed_at", "escalation_level", "description")
 _MARK_OPTIONS = [("— not marked —", None)] + [(MARK_LABELS[m], m) for m in MARKS]
-
-
-def _esc(text: object) -> str:
-    return html.escape(str(text))
 
 
 def _options(frame: pd.DataFrame, column: str) -> list[tuple[str, str | None]]:
@@ -78,15 +72,15 @@ def records_html(sample: AuditSample) -> str:
 def marking_html(result: MarkingResult, criteria: dict[str, AuditCriterion]) -> str:
     """The comparison as a table: complaint, criterion, both marks, agreement, why."""
     rows = "".join(
-        f"<tr><td>{_esc(c.complaint_id)}</td><td>{_esc(criteria[c.rule].title)}</td>"
-        f"<td>{_esc(MARK_LABELS[c.auditor])}</td><td>{_esc(MARK_LABELS[c.reference])}</td>"
+        f"<tr><td>{esc(c.complaint_id)}</td><td>{esc(criteria[c.rule].title)}</td>"
+        f"<td>{esc(MARK_LABELS[c.auditor])}</td><td>{esc(MARK_LABELS[c.reference])}</td>"
         f"<td><strong style=\"color:{OK if c.agrees else ERROR}\">"
-        f"{'agrees' if c.agrees else 'differs'}</strong></td><td>{_esc(c.explanation)}</td></tr>"
+        f"{'agrees' if c.agrees else 'differs'}</strong></td><td>{esc(c.explanation)}</td></tr>"
         for c in result.comparisons)
     table = ("<table><thead><tr><th>Complaint</th><th>Criterion</th><th>Your mark</th>"
              "<th>Reference</th><th></th><th>Why</th></tr></thead>"
              f"<tbody>{rows}</tbody></table>") if rows else ""
-    return f"<p><strong>{_esc(result.summary())}</strong></p>{table}"
+    return f"<p><strong>{esc(result.summary())}</strong></p>{table}"
 
 
 def statement_html(check: StatementCheck) -> str:
@@ -173,8 +167,8 @@ class AuditSampler(widgets.VBox):
         self.compare_button.on_click(lambda _b: self.compare())
         self.check_button.on_click(lambda _b: self.check())
         criteria_list = "".join(
-            f"<li><strong>{_esc(c.title)}</strong> (policy {_esc(c.policy_section)}; "
-            f"ISO 10002 {_esc(c.clause)}): {_esc(c.requirement_text(self.policy))}</li>"
+            f"<li><strong>{esc(c.title)}</strong> (policy {esc(c.policy_section)}; "
+            f"ISO 10002 {esc(c.clause)}): {esc(c.requirement_text(self.policy))}</li>"
             for c in self.criteria)
         super().__init__([
             widgets.HTML("<h4>1. Sample</h4><p>Auditing the complaints-handling process "
@@ -225,11 +219,11 @@ class AuditSampler(widgets.VBox):
                 criteria=self.judgement_criteria() if judgement else None)
         except ValueError as error:
             kept = " The previous sample is kept." if self.sample is not None else ""
-            self.sample_info.value = f'<p style="color:{ERROR}">{_esc(error)}.{kept}</p>'
+            self.sample_info.value = f'<p style="color:{ERROR}">{esc(error)}.{kept}</p>'
             return
         self.sample, self.marks, self.marking = sample, {}, None
         self.statement_check = None
-        self.sample_info.value = f"<p>{_esc(sample.describe())}</p>"
+        self.sample_info.value = f"<p>{esc(sample.describe())}</p>"
         self.records.outputs = ()
         self.records.append_display_data(HTML(records_html(sample)))
         self.mark_dropdowns = {}
@@ -248,7 +242,7 @@ class AuditSampler(widgets.VBox):
     def _show_criterion(self) -> None:
         criterion = self.by_rule[self.criterion.value]
         self.requirement.value = (f"<p><strong>Requirement:</strong> "
-                                  f"{_esc(criterion.requirement_text(self.policy))}</p>")
+                                  f"{esc(criterion.requirement_text(self.policy))}</p>")
         self._loading_marks = True
         try:
             for complaint_id, dropdown in self.mark_dropdowns.items():

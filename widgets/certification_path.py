@@ -14,7 +14,6 @@ is recorded as progress.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from typing import Any
 
 import ipywidgets as widgets
@@ -27,11 +26,7 @@ from widgets.core.practice.certification_path import (
     load_certification_path,
     start_order,
 )
-from widgets.look import ERROR, LABEL_STYLE, OK
-
-
-def _esc(text: object) -> str:
-    return html.escape(str(text))
+from widgets.look import ERROR, LABEL_STYLE, OK, esc
 
 
 def _day(day: dt.date) -> str:
@@ -81,7 +76,7 @@ class CertificationRoadmap(widgets.VBox):
         self.decision_date.observe(lambda _: self._show_calendar(), names="value")
         self.calendar = widgets.HTML()
         self.children = (
-            widgets.HTML(f"<h3>{_esc(self.path.title)}</h3><p>{_esc(self.path.note)}</p>"
+            widgets.HTML(f"<h3>{esc(self.path.title)}</h3><p>{esc(self.path.note)}</p>"
                          "<p><strong>Part 1.</strong> Put the steps in the order they happen: "
                          "change a drop-down and the two steps swap places.</p>"),
             *self.dropdowns,
@@ -124,15 +119,15 @@ class CertificationRoadmap(widgets.VBox):
         self.result = result
         right = sum(position.correct for position in result.positions)
         rows = "".join(
-            f"<tr><td>{position.position}</td><td>{_esc(position.placed.text)}</td>"
+            f"<tr><td>{position.position}</td><td>{esc(position.placed.text)}</td>"
             f"{_verdict(position.correct, position.placed_belongs_at)}</tr>"
             for position in result.positions
         )
         path_rows = "".join(
-            f"<tr><td>{n}</td><td><strong>{_esc(step.title)}</strong><br>"
-            f"<small>{_esc(step.what)}</small></td><td>{_esc(step.stage)}</td>"
-            f"<td>{_esc(step.who)}</td>"
-            f"<td><small>{'; '.join(_esc(self._clauses[c].label) for c in step.clauses)}"
+            f"<tr><td>{n}</td><td><strong>{esc(step.title)}</strong><br>"
+            f"<small>{esc(step.what)}</small></td><td>{esc(step.stage)}</td>"
+            f"<td>{esc(step.who)}</td>"
+            f"<td><small>{'; '.join(esc(self._clauses[c].label) for c in step.clauses)}"
             "</small></td></tr>"
             for n, step in enumerate(self.path.steps, start=1)
         )
@@ -144,7 +139,7 @@ class CertificationRoadmap(widgets.VBox):
             "and the audit team's preparation overlap):</p>"
             "<table><thead><tr><th>#</th><th>Step</th><th>Stage</th><th>Who</th>"
             f"<th>Works with</th></tr></thead><tbody>{path_rows}</tbody></table>"
-            f"<p><small>{_esc(TITLE_NOTE)}</small></p>"
+            f"<p><small>{esc(TITLE_NOTE)}</small></p>"
         )
         return result
 
@@ -154,8 +149,8 @@ class CertificationRoadmap(widgets.VBox):
             self.calendar.value = "<p>Choose a date to see the cycle.</p>"
             return
         rows = "".join(
-            f"<tr><td>{_esc(_day(event.due))}</td><td><strong>{_esc(event.title)}</strong></td>"
-            f"<td>{_esc(event.detail)}</td></tr>"
+            f"<tr><td>{esc(_day(event.due))}</td><td><strong>{esc(event.title)}</strong></td>"
+            f"<td>{esc(event.detail)}</td></tr>"
             for event in certificate_cycle(self.path, decision)
         )
         self.calendar.value = (

@@ -14,7 +14,6 @@ through `calculator.plan` and `calculator.comparison`.
 from __future__ import annotations
 
 import datetime as dt
-import html
 
 import ipywidgets as widgets
 import pandas as pd
@@ -28,41 +27,37 @@ from widgets.core.complaints.deadlines import (
 from widgets.core.complaints.policy import Policy, load_policy
 from widgets.core.complaints.regulators import comparison_table, load_regulators
 from widgets.core.complaints.schema import CHANNELS
-from widgets.look import CAUTION, ERROR, LABEL_STYLE
+from widgets.look import CAUTION, ERROR, LABEL_STYLE, esc
 
 EXAMPLE_RECEIVED = dt.datetime(2025, 4, 17, 9, 40)  # the billing-error scenario: before Easter
 _TABLE = "border-collapse:collapse;margin:4px 0 10px 0"
 _CELL = "border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top"
 
 
-def _esc(text: object) -> str:
-    return html.escape(str(text))
-
-
 def _date(text: str) -> str:
     """A due date in bold, kept on one line."""
-    return f'<strong style="white-space:nowrap">{_esc(text)}</strong>'
+    return f'<strong style="white-space:nowrap">{esc(text)}</strong>'
 
 
 def _table(header: list[str], rows: list[list[str]], caption: str) -> str:
-    head = "".join(f'<th scope="col" style="{_CELL}">{_esc(h)}</th>' for h in header)
+    head = "".join(f'<th scope="col" style="{_CELL}">{esc(h)}</th>' for h in header)
     body = "".join("<tr>" + "".join(f'<td style="{_CELL}">{cell}</td>' for cell in row)
                    + "</tr>" for row in rows)
     return (f'<table style="{_TABLE}"><caption style="text-align:left"><strong>'
-            f"{_esc(caption)}</strong></caption><thead><tr>{head}</tr></thead>"
+            f"{esc(caption)}</strong></caption><thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody></table>")
 
 
 def policy_html(plan: DeadlinePlan) -> str:
     """Harbourside's deadlines for the complaint, with the rules that are not dates."""
-    rows = [[_esc(d.label), _esc(d.target), _date(f"{d.due:%a %d %b %Y}"),
-             _esc(BASIS_TEXT[d.basis]), _esc(f"{d.policy_section} / {', '.join(d.clauses)}")]
+    rows = [[esc(d.label), esc(d.target), _date(f"{d.due:%a %d %b %Y}"),
+             esc(BASIS_TEXT[d.basis]), esc(f"{d.policy_section} / {', '.join(d.clauses)}")]
             for d in plan.deadlines]
     table = _table(["Step", "Target", "Due by the end of", "Applies because",
                     "Policy section / ISO 10002 clauses"], rows,
                    f"{plan.policy.organization}: deadlines for a complaint received "
                    f"{plan.received:%a %d %b %Y at %H:%M}")
-    notes = "".join(f"<li>{_esc(r)}</li>" for r in plan.requirements)
+    notes = "".join(f"<li>{esc(r)}</li>" for r in plan.requirements)
     return table + (f"<p>Also required:</p><ul>{notes}</ul>" if notes else "")
 
 
@@ -71,11 +66,11 @@ def regulators_html(comparison: pd.DataFrame) -> str:
     rows = []
     for regime, group in comparison.groupby("regime", sort=False):
         note = group["note"].iloc[0]
-        title = f"<strong>{_esc(regime)}</strong>" + (
-            f"<br><small>{_esc(note)}</small>" if note else "")
+        title = f"<strong>{esc(regime)}</strong>" + (
+            f"<br><small>{esc(note)}</small>" if note else "")
         for position, (_, row) in enumerate(group.iterrows()):
-            rows.append([title if position == 0 else "", _esc(row["milestone"]),
-                         _esc(row["rule"]), _date(row["due"]),
+            rows.append([title if position == 0 else "", esc(row["milestone"]),
+                         esc(row["rule"]), _date(row["due"]),
                          str(row["calendar days"]), str(row["business days"])])
     return _table(["Regime", "Milestone", "Rule", "Due", "Calendar days after receipt",
                    "Business days after receipt"], rows,

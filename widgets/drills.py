@@ -1,7 +1,7 @@
 """A sorting drill as a notebook widget: one case at a time, choose, check, read, move on.
 
 A thin view over widgets.core.practice.drills. It shows the current case, a labelled chooser (radio
-buttons for a few categories, a drop-down for many, such as the fifteen principles), a Check
+buttons for a few categories, a drop-down for many, such as the principles of clause 4), a Check
 button, the feedback the core gives (correct, defensible or not, with the reason and clause
 references) and a Next button; after the last case it shows the score and the cases to look
 at again, and Start again brings the cases in a new order. Drills are practice: nothing is
@@ -13,14 +13,13 @@ recorded as progress (the module's knowledge check does that).
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import ipywidgets as widgets
 
 from widgets.core.course.clauses import TITLE_NOTE, load_clauses
 from widgets.core.practice.drills import CaseOutcome, DrillRun, load_drill
-from widgets.look import CAUTION, ERROR, LABEL_STYLE, OK, wide
+from widgets.look import CAUTION, ERROR, LABEL_STYLE, OK, esc, wide
 
 RADIO_LIMIT = 5  # more categories than this are offered in a drop-down
 _VERDICT = {
@@ -28,10 +27,6 @@ _VERDICT = {
     "defensible": ("◐ Defensible, but not the best answer", CAUTION),
     "incorrect": ("✗ Not the best answer", ERROR),
 }
-
-
-def _esc(text: object) -> str:
-    return html.escape(str(text))
 
 
 class DrillCard(widgets.VBox):
@@ -66,7 +61,7 @@ class DrillCard(widgets.VBox):
         self.feedback = widgets.HTML()
         self.status = widgets.HTML()
         self.children = (
-            widgets.HTML(f"<h3>{_esc(self.drill.title)}</h3><p>{_esc(self.drill.instructions)}"
+            widgets.HTML(f"<h3>{esc(self.drill.title)}</h3><p>{esc(self.drill.instructions)}"
                          "</p>"),
             self.status,
             self.case_html,
@@ -96,7 +91,7 @@ class DrillCard(widgets.VBox):
         self.next_button.disabled = True
         self.status.value = (f"<p>Case {run.position} of {run.total} · {run.correct} correct "
                              "so far</p>")
-        self.case_html.value = (f'<blockquote style="margin:4px 0">{_esc(run.current.text)}'
+        self.case_html.value = (f'<blockquote style="margin:4px 0">{esc(run.current.text)}'
                                 "</blockquote>")
 
     def check(self) -> CaseOutcome | None:
@@ -106,10 +101,10 @@ class DrillCard(widgets.VBox):
             return None
         outcome = self.run.check(self.chooser.value)
         text, colour = _VERDICT[outcome.verdict]
-        references = "; ".join(_esc(self._clauses[c].marked_label) for c in outcome.case.clauses)
+        references = "; ".join(esc(self._clauses[c].marked_label) for c in outcome.case.clauses)
         self.feedback.value = (
             f'<div role="status"><p><strong style="color:{colour}">{text}</strong></p>'
-            f"<p>{_esc(outcome.comment)}</p><p><small>See: {references}</small></p></div>"
+            f"<p>{esc(outcome.comment)}</p><p><small>See: {references}</small></p></div>"
         )
         self.chooser.disabled = True
         self.check_button.disabled = True
@@ -132,12 +127,12 @@ class DrillCard(widgets.VBox):
     def _summary(self) -> str:
         run = self.run
         missed = "".join(
-            f"<li>{_esc(o.case.text[:90])}{'…' if len(o.case.text) > 90 else ''} — best "
-            f"answer: <strong>{_esc(o.best.label)}</strong></li>" for o in run.missed
+            f"<li>{esc(o.case.text[:90])}{'…' if len(o.case.text) > 90 else ''} — best "
+            f"answer: <strong>{esc(o.best.label)}</strong></li>" for o in run.missed
         )
         again = (f"<p>Worth another look:</p><ul>{missed}</ul>" if missed
                  else "<p>Every case right. Well done.</p>")
         return (f"<h4>{run.correct} of {run.total} cases right "
                 f"({round(float(run.score) * 100)}%)</h4>{again}"
                 "<p>Press <em>Start again</em> to practise once more with the cases in a new "
-                f"order.</p><p><small>{_esc(TITLE_NOTE)}</small></p>")
+                f"order.</p><p><small>{esc(TITLE_NOTE)}</small></p>")

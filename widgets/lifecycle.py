@@ -15,7 +15,6 @@ radio group, arrow keys to choose, Enter or Space on the button) and every contr
 from __future__ import annotations
 
 import datetime as dt
-import html
 
 import ipywidgets as widgets
 
@@ -36,14 +35,10 @@ from widgets.core.practice.lifecycle import (
     load_scenario,
     step_title,
 )
-from widgets.look import ERROR, LABEL_STYLE, NEUTRAL, OK
+from widgets.look import ERROR, LABEL_STYLE, NEUTRAL, OK, esc
 
 STATE_LABELS = {"pending": "Pending", "met": "Met", "missed": "Missed"}
 STATE_COLOURS = {"pending": NEUTRAL, "met": OK, "missed": ERROR}
-
-
-def _esc(text: object) -> str:
-    return html.escape(str(text))
 
 
 def _day(day: dt.date) -> str:
@@ -55,7 +50,7 @@ def _since_receipt(days: int) -> str:
 
 
 def _clauses(clauses: tuple[str, ...]) -> str:
-    return ", ".join(_esc(c) for c in clauses)
+    return ", ".join(esc(c) for c in clauses)
 
 
 def _clause_label(clause_id: str) -> str:
@@ -69,7 +64,7 @@ def _clause_label(clause_id: str) -> str:
 
 
 def _clause_labels(clauses: tuple[str, ...]) -> str:
-    return "; ".join(_esc(_clause_label(c)) for c in clauses)
+    return "; ".join(esc(_clause_label(c)) for c in clauses)
 
 
 def _state(status: RuleStatus) -> str:
@@ -158,7 +153,7 @@ class LifecycleSimulator(widgets.VBox):
             self.summary.value = ""
             self.situation.value = (
                 f"<h4>Step {sim.step_number} of {len(sim.scenario.steps)}: "
-                f"{_esc(step.clause)} {_esc(step.title)}</h4><p>{_esc(step.situation)}</p>")
+                f"{esc(step.clause)} {esc(step.title)}</h4><p>{esc(step.situation)}</p>")
             self.actions.options = [(action.label, action.id) for action in step.actions]
             self.actions.index = None
             self.take_button.disabled = True
@@ -171,7 +166,7 @@ class LifecycleSimulator(widgets.VBox):
             f"<span><strong>{sim.satisfaction}</strong> / {SATISFACTION_RANGE[1]}</span>")
         self.escalation.value = (
             f"<p><strong>Escalation:</strong> "
-            f"{_esc(escalation_outcome(sim.escalation_level, sim.external_referral))}</p>")
+            f"{esc(escalation_outcome(sim.escalation_level, sim.external_referral))}</p>")
         self.deadlines.value = self._deadlines_html(sim.statuses())
 
     def _case_html(self) -> str:
@@ -181,14 +176,14 @@ class LifecycleSimulator(widgets.VBox):
             flags.append("customer needing extra support (priority rules apply)")
         if scenario.safety:
             flags.append("safety-related (priority rules apply)")
-        flag_text = f"<p><strong>Note:</strong> {_esc('; '.join(flags))}.</p>" if flags else ""
+        flag_text = f"<p><strong>Note:</strong> {esc('; '.join(flags))}.</p>" if flags else ""
         return (
-            f"<h3>{_esc(scenario.title)}</h3>"
-            f"<p><strong>Complainant:</strong> {_esc(scenario.complainant)} · "
+            f"<h3>{esc(scenario.title)}</h3>"
+            f"<p><strong>Complainant:</strong> {esc(scenario.complainant)} · "
             f"<strong>Received:</strong> {_day(scenario.received)} by "
-            f"{_esc(scenario.channel.replace('_', ' '))}</p>"
-            f"<p>{_esc(scenario.case)}</p>{flag_text}"
-            f"<p><small>Deadlines come from {_esc(self.simulation.policy.organization)}'s "
+            f"{esc(scenario.channel.replace('_', ' '))}</p>"
+            f"<p>{esc(scenario.case)}</p>{flag_text}"
+            f"<p><small>Deadlines come from {esc(self.simulation.policy.organization)}'s "
             "complaints policy and count business days (weekends and public holidays "
             "excluded). Step titles follow ISO 10002:2018; check them against a licensed "
             "copy.</small></p>")
@@ -197,7 +192,7 @@ class LifecycleSimulator(widgets.VBox):
         done = len(self.simulation.history)
         items = []
         for index, clause in enumerate(STEP_CLAUSES):
-            text = f"{_esc(clause)} {_esc(step_title(clause))}"
+            text = f"{esc(clause)} {esc(step_title(clause))}"
             if index < done:
                 items.append(f"<li>{text} (done)</li>")
             elif index == done:
@@ -227,14 +222,14 @@ class LifecycleSimulator(widgets.VBox):
         for milestone in outcome.completed:
             facts.append(f"Done: {MILESTONE_MEANING[milestone]}.")
         for status in outcome.newly_decided:
-            facts.append(f"{_state(status)} — {_esc(status.rule.description)}: "
-                         f"{_esc(status.explanation)}")
+            facts.append(f"{_state(status)} — {esc(status.rule.description)}: "
+                         f"{esc(status.explanation)}")
         items = "".join(f"<li>{fact}</li>" for fact in facts)
         return (
             f'<div role="status" aria-live="polite">'
-            f"<h4>What happened: {_esc(outcome.step.clause)} {_esc(outcome.step.title)}</h4>"
-            f"<p><em>You chose:</em> {_esc(action.label)}</p>"
-            f"<p>{_esc(action.feedback)}</p>"
+            f"<h4>What happened: {esc(outcome.step.clause)} {esc(outcome.step.title)}</h4>"
+            f"<p><em>You chose:</em> {esc(action.label)}</p>"
+            f"<p>{esc(action.feedback)}</p>"
             f"<p><strong>Clauses:</strong> {_clause_labels(action.clauses)}.</p>"
             f"<p>{verdict}</p>"
             f"<ul>{items}</ul></div>")
@@ -243,12 +238,12 @@ class LifecycleSimulator(widgets.VBox):
         rows = []
         for status in statuses:
             rule = status.rule
-            policy = f" (policy {_esc(rule.policy_section)})" if rule.policy_section else ""
+            policy = f" (policy {esc(rule.policy_section)})" if rule.policy_section else ""
             due = (rule.deadline.strftime("%a %d %b %Y") if rule.deadline
                    else f"by the end of step {SAFETY_ESCALATION_STEP}")
             rows.append(
-                f"<tr><td>{_esc(rule.description)}</td><td>{due}</td>"
-                f"<td>{_state(status)}</td><td>{_esc(status.explanation)}</td>"
+                f"<tr><td>{esc(rule.description)}</td><td>{due}</td>"
+                f"<td>{_state(status)}</td><td>{esc(status.explanation)}</td>"
                 f"<td>{_clauses(rule.clauses)}{policy}</td></tr>")
         return (
             "<table><caption><strong>Policy deadlines and rules</strong></caption>"
@@ -257,16 +252,16 @@ class LifecycleSimulator(widgets.VBox):
 
     def _summary_html(self, summary: Summary) -> str:
         path_rows = "".join(
-            f"<tr><td>{_esc(p.step.clause)} {_esc(p.step.title)}</td>"
-            f"<td>{_esc(p.chosen.label)}</td>"
-            f"<td>{'Same' if p.matched else _esc(p.best.label)}</td></tr>"
+            f"<tr><td>{esc(p.step.clause)} {esc(p.step.title)}</td>"
+            f"<td>{esc(p.chosen.label)}</td>"
+            f"<td>{'Same' if p.matched else esc(p.best.label)}</td></tr>"
             for p in summary.path)
         parts = "; ".join(
             f"{name} {summary.score_parts[name]:g} of {weight}"
             for name, weight in SCORE_WEIGHTS.items())
         met, missed = len(summary.met), len(summary.missed)
         missed_list = "".join(
-            f"<li>{_esc(s.rule.description)}: {_esc(s.explanation)}</li>"
+            f"<li>{esc(s.rule.description)}: {esc(s.explanation)}</li>"
             for s in summary.missed)
         missed_html = f"<ul>{missed_list}</ul>" if missed_list else ""
         return (
@@ -277,7 +272,7 @@ class LifecycleSimulator(widgets.VBox):
             f"{missed_html}"
             f"<p><strong>Satisfaction:</strong> {summary.start_satisfaction} at receipt, "
             f"{summary.final_satisfaction} at the end.</p>"
-            f"<p><strong>Escalation:</strong> {_esc(summary.escalation_outcome)}</p>"
+            f"<p><strong>Escalation:</strong> {esc(summary.escalation_outcome)}</p>"
             f"<p><strong>Finished:</strong> {_day(summary.finished_on)}, "
             f"{_since_receipt(summary.elapsed_business_days)}. "
             f"Best choices: {summary.best_choices} of {len(summary.path)}.</p>"
@@ -286,5 +281,5 @@ class LifecycleSimulator(widgets.VBox):
             f"<tbody>{path_rows}</tbody></table>"
             "<p><strong>Clauses touched</strong> (ISO 10002:2018 unless another standard is "
             "named):</p><ul>"
-            + "".join(f"<li>{_esc(_clause_label(c))}</li>" for c in summary.clauses_touched)
+            + "".join(f"<li>{esc(_clause_label(c))}</li>" for c in summary.clauses_touched)
             + "</ul>")

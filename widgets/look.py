@@ -6,6 +6,7 @@ enough for text contrast on white.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 import ipywidgets as widgets
@@ -15,6 +16,21 @@ OK = "#1b6e20"
 ERROR = "#b00020"
 CAUTION = "#8a5a00"
 NEUTRAL = "#555555"
+
+
+def esc(text: object) -> str:
+    """Any value as HTML text: course content, a learner's words and error messages can hold
+    '<' or '&', which an HTML widget would otherwise read as markup."""
+    return escape(str(text))
+
+
+def message(text: str, colour: str, items: Sequence[str] = ()) -> str:
+    """A view's status line in its colour, escaped, with an optional list under it; an ERROR
+    one is an alert, so a screen reader announces it, any other a status."""
+    role = "alert" if colour == ERROR else "status"
+    listed = "".join(f"<li>{esc(item)}</li>" for item in items)
+    return (f'<div role="{role}"><p style="color:{colour}">{esc(text)}</p>'
+            + (f"<ul>{listed}</ul>" if listed else "") + "</div>")
 
 
 def wide() -> widgets.Layout:

@@ -8,8 +8,6 @@ widgets.core.complaints.monitoring.
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
@@ -26,17 +24,13 @@ from widgets.core.complaints.monitoring import (
     target_level,
 )
 from widgets.core.complaints.policy import Policy, load_policy
-from widgets.look import LABEL_STYLE
+from widgets.look import LABEL_STYLE, esc
 
 TREND, CONTROL = "trend", "control"
 FAIRNESS_GROUPS = (("Vulnerable customer", "vulnerable"), ("Customer segment", "customer_segment"),
                    ("Channel", "channel"))
 STEPS = (("First response", "first_response"), ("Acknowledgement", "acknowledge"),
          ("Decision", "resolve"))
-
-
-def _esc(text: object) -> str:
-    return html.escape(str(text))
 
 
 def _label(value: object) -> str:
@@ -90,7 +84,7 @@ class MonitoringBoard(widgets.VBox):
                         "that month looks better than it will be")
         if self.view.value == CONTROL:
             if (series["unit"] != "share").any():
-                self.summary.value = (f"<p>{_esc(label)} is not a share of complaints, so a "
+                self.summary.value = (f"<p>{esc(label)} is not a share of complaints, so a "
                                       "p-chart does not fit it; choose a rate or a time KPI.</p>")
                 self.chart.outputs = ()
                 return
@@ -98,13 +92,13 @@ class MonitoringBoard(widgets.VBox):
             flagged = chart[chart["signal"] != ""]
             signals = ", ".join(f"{m:%b %Y} ({s})" for m, s in flagged["signal"].items())
             self.summary.value = (
-                f"<p>{_esc(label)}: centre line {chart['centre'].iloc[0]:.1%} and 3-sigma "
-                f"limits from {_esc(self.baseline[0])} to {_esc(self.baseline[1])}. "
-                f"Signals: {_esc(signals) or 'none'}. ({_esc(verdict)}.)</p>")
+                f"<p>{esc(label)}: centre line {chart['centre'].iloc[0]:.1%} and 3-sigma "
+                f"limits from {esc(self.baseline[0])} to {esc(self.baseline[1])}. "
+                f"Signals: {esc(signals) or 'none'}. ({esc(verdict)}.)</p>")
             show_figure(self.chart, control_chart_figure(
                 chart, target=target[0] if target else None))
         else:
-            self.summary.value = f"<p>{_esc(label)}: {_esc(verdict)}.</p>"
+            self.summary.value = f"<p>{esc(label)}: {esc(verdict)}.</p>"
             show_figure(self.chart, kpi_trend_figure(series, label, target))
 
 
@@ -141,12 +135,12 @@ class FairnessView(widgets.VBox):
             if promise:
                 cells.append(f"{row['within_promise']:.1%}")
             cells.append(f"{row['fcr']:.1%}")
-            rows.append("".join(f"<td>{_esc(c)}</td>" for c in cells))
+            rows.append("".join(f"<td>{esc(c)}</td>" for c in cells))
         slowest = self.table["mean"].idxmax()
         fastest = self.table["mean"].idxmin()
         self.result.value = (
-            "<table><tr>" + "".join(f"<th>{_esc(h)}</th>" for h in headers) + "</tr>"
+            "<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in headers) + "</tr>"
             + "".join(f"<tr>{r}</tr>" for r in rows) + "</table>"
-            f"<p>Longest mean wait: {_esc(self.by.label.lower())} = {_esc(_label(slowest))} "
+            f"<p>Longest mean wait: {esc(self.by.label.lower())} = {esc(_label(slowest))} "
             f"({self.table.loc[slowest, 'mean']:.2f} business days), against "
-            f"{self.table.loc[fastest, 'mean']:.2f} for {_esc(_label(fastest))}.</p>")
+            f"{self.table.loc[fastest, 'mean']:.2f} for {esc(_label(fastest))}.</p>")

@@ -14,7 +14,6 @@ trainers' rating and the evidence for it.
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
@@ -34,19 +33,15 @@ from widgets.core.practice.policy_review import (
     reference_policy_path,
     score_policy,
 )
-from widgets.look import CAUTION, ERROR, OK
+from widgets.look import CAUTION, ERROR, OK, esc
 
 _RATING_COLOUR = {"met": OK, "partly": CAUTION, "missing": ERROR}
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
-def _esc(text: object) -> str:
-    return html.escape(str(text))
-
-
 def _inline(text: str) -> str:
     """Escaped text with Markdown **bold** kept."""
-    return _BOLD.sub(r"<strong>\1</strong>", _esc(text))
+    return _BOLD.sub(r"<strong>\1</strong>", esc(text))
 
 
 def policy_html(document: PolicyDocument) -> str:
@@ -54,7 +49,7 @@ def policy_html(document: PolicyDocument) -> str:
     Enough for a policy written in plain Markdown; anything else shows as plain text."""
     parts = []
     for section in document.sections:
-        parts.append(f"<h4>{_esc(section.heading)}</h4>")
+        parts.append(f"<h4>{esc(section.heading)}</h4>")
         for block in re.split(r"\n\s*\n", section.text):
             lines = [line.strip() for line in block.splitlines() if line.strip()]
             if not lines:
@@ -115,7 +110,7 @@ class PolicyChecker(widgets.VBox):
         self.summary = widgets.HTML()
         self.children = (
             widgets.HTML(
-                f"<h3>{_esc(self.checklist.title)}</h3><p>Open the policy below and read it. "
+                f"<h3>{esc(self.checklist.title)}</h3><p>Open the policy below and read it. "
                 f"Then rate each of the {len(self.checklist.items)} items: <em>Met</em> "
                 "(2 points) when the policy fully deals with it, <em>Partly</em> (1) when it "
                 "deals with some of it, <em>Missing</em> (0) when it says nothing. "
@@ -129,9 +124,9 @@ class PolicyChecker(widgets.VBox):
         )
 
     def _row(self, number: int, item: ChecklistItem) -> widgets.VBox:
-        clauses = "; ".join(_esc(self._clauses[c].label) for c in item.clauses)
+        clauses = "; ".join(esc(self._clauses[c].label) for c in item.clauses)
         passages = find_passages(self.document, item)
-        where = ", ".join(_esc(p) for p in passages) if passages else "no section mentions it"
+        where = ", ".join(esc(p) for p in passages) if passages else "no section mentions it"
         toggle = widgets.ToggleButtons(
             options=[(RATING_LABELS[r], r) for r in RATINGS],
             value=None,
@@ -145,9 +140,9 @@ class PolicyChecker(widgets.VBox):
         return widgets.VBox(
             [
                 widgets.HTML(
-                    f"<p><strong>{number}. {_esc(item.question)}</strong><br>"
+                    f"<p><strong>{number}. {esc(item.question)}</strong><br>"
                     f"<small>Why: {clauses}</small><br>"
-                    f"<small>Good practice: {_esc(item.look_for)}</small><br>"
+                    f"<small>Good practice: {esc(item.look_for)}</small><br>"
                     f"<small>Where to look: {where}</small></p>"
                 ),
                 toggle,
@@ -165,14 +160,14 @@ class PolicyChecker(widgets.VBox):
         try:
             result = score_policy(self.checklist, self.ratings())
         except PolicyCheckError as error:
-            self.summary.value = f'<p role="alert"><strong>{_esc(error)}</strong></p>'
+            self.summary.value = f'<p role="alert"><strong>{esc(error)}</strong></p>'
             return None
         self.result = result
         for feedback in self.item_feedback.values():
             feedback.value = ""
         for rating in result.gaps:
             self.item_feedback[rating.item.id].value = (
-                f"<p><small>To improve: {_esc(rating.item.advice)}</small></p>")
+                f"<p><small>To improve: {esc(rating.item.advice)}</small></p>")
         self.compare_button.disabled = not self.is_reference
         self.summary.value = self._summary_html(result)
         return result
@@ -187,11 +182,11 @@ class PolicyChecker(widgets.VBox):
             reference = item.reference_rating
             mark = "✓ same as" if rating.agrees_with_reference else "✗ differs from"
             colour = _RATING_COLOUR[reference]
-            advice = (f"<br>To improve: {_esc(item.advice)}" if rating.rating != "met" else "")
+            advice = (f"<br>To improve: {esc(item.advice)}" if rating.rating != "met" else "")
             self.item_feedback[item.id].value = (
                 f"<p><small>Your rating <strong>{RATING_LABELS[rating.rating]}</strong> {mark} "
                 f"the course's: <strong style='color:{colour}'>{RATING_LABELS[reference]}"
-                f"</strong>. {_esc(item.reference_evidence)}{advice}</small></p>"
+                f"</strong>. {esc(item.reference_evidence)}{advice}</small></p>"
             )
         self.summary.value += (
             f"<p><strong>You agreed with the course's assessment on {result.agreement} of "
@@ -204,14 +199,14 @@ class PolicyChecker(widgets.VBox):
         counts = " · ".join(f"{RATING_LABELS[r]} {result.count(r)}" for r in RATINGS)
         gaps = "".join(
             f"<li><strong style='color:{_RATING_COLOUR[r.rating]}'>"
-            f"{RATING_LABELS[r.rating]}</strong> — {_esc(r.item.question)} "
-            f"<small>({', '.join(_esc(c) for c in r.item.clauses)})</small></li>"
+            f"{RATING_LABELS[r.rating]}</strong> — {esc(r.item.question)} "
+            f"<small>({', '.join(esc(c) for c in r.item.clauses)})</small></li>"
             for r in result.gaps
         )
         gap_block = (f"<p>Gaps to close, most serious first:</p><ul>{gaps}</ul>" if gaps
                      else "<p>No gaps: every item is met.</p>")
         return (
             f"<h4>Score: {result.points} of {result.max_points} points "
-            f"({round(float(result.score) * 100)}%) — {_esc(result.band)}</h4>"
-            f"<p>{counts}</p>{gap_block}<p><small>{_esc(TITLE_NOTE)}</small></p>"
+            f"({round(float(result.score) * 100)}%) — {esc(result.band)}</h4>"
+            f"<p>{counts}</p>{gap_block}<p><small>{esc(TITLE_NOTE)}</small></p>"
         )

@@ -15,7 +15,6 @@ State a test needs is on the object: `view.pack`, `form.check`, `form.effect`,
 from __future__ import annotations
 
 import datetime as dt
-import html
 
 import ipywidgets as widgets
 import pandas as pd
@@ -42,14 +41,10 @@ from widgets.core.practice.review import (
     satisfaction_shown,
     save_reflection,
 )
-from widgets.look import CAUTION, ERROR, LABEL_STYLE, OK, problems_html, wide
+from widgets.look import CAUTION, ERROR, LABEL_STYLE, OK, esc, problems_html, wide
 
 _TABLE_STYLE = ("<style>.iso10002-review td, .iso10002-review th {text-align: left; "
                 "padding: 2px 8px; vertical-align: top}</style>")
-
-
-def _esc(text: object) -> str:
-    return html.escape(str(text))
 
 
 def _table(frame: pd.DataFrame, index: bool = True) -> str:
@@ -60,15 +55,15 @@ def pack_html(pack: ReviewPack) -> str:
     """A review pack as the members of the review would read it."""
     held = ("" if pack.meeting.held else
             f"<p style='color:{ERROR}'><strong>This review was not held:</strong> "
-            f"{_esc(pack.meeting.note)}</p>")
-    attention = "".join(f"<li>{_esc(item)}</li>" for item in pack.attention) or "<li>none</li>"
-    audit = (f"<p>{_esc(pack.audit.title)}, reported {pack.audit.report_date:%d %b %Y}.</p>"
+            f"{esc(pack.meeting.note)}</p>")
+    attention = "".join(f"<li>{esc(item)}</li>" for item in pack.attention) or "<li>none</li>"
+    audit = (f"<p>{esc(pack.audit.title)}, reported {pack.audit.report_date:%d %b %Y}.</p>"
              + _table(pack.audit.findings) if pack.audit is not None
              else "<p>No audit reported since the last review.</p>")
     roots = pack.root_causes.head(5).assign(
         share=pack.root_causes["share"].head(5).map("{:.1%}".format),
         cumulative_share=pack.root_causes["cumulative_share"].head(5).map("{:.1%}".format))
-    return (f"{_TABLE_STYLE}<h4>Review of {_esc(pack.period.label)} — meeting "
+    return (f"{_TABLE_STYLE}<h4>Review of {esc(pack.period.label)} — meeting "
             f"{pack.meeting.meeting:%d %b %Y}</h4>{held}"
             f"<p>{pack.complaints:,} complaints received in the quarter; inputs since "
             f"{pack.since:%d %b %Y}.</p>"
@@ -125,7 +120,7 @@ def check_html(check: CorrectiveActionCheck) -> str:
 
 def effect_html(effect: EffectivenessResult) -> str:
     colour = {True: OK, False: ERROR, None: CAUTION}[effect.effective]
-    return f"<p style='color:{colour}'>{_esc(effect.message)}</p>"
+    return f"<p style='color:{colour}'>{esc(effect.message)}</p>"
 
 
 class CorrectiveActionForm(widgets.VBox):
@@ -253,11 +248,11 @@ class Reflection(widgets.VBox):
                                           button_style="primary",
                                           layout=widgets.Layout(width="auto"))
         self.status = widgets.HTML(
-            f"<p style='color:{CAUTION}'>{_esc(loaded.message)}</p>" if loaded.message else "")
+            f"<p style='color:{CAUTION}'>{esc(loaded.message)}</p>" if loaded.message else "")
         self.save_button.on_click(lambda _b: self.save())
         rows = []
         for prompt_id, prompt in self.guide.reflection:
-            rows += [widgets.HTML(f"<p><strong>{_esc(prompt)}</strong></p>"),
+            rows += [widgets.HTML(f"<p><strong>{esc(prompt)}</strong></p>"),
                      self.boxes[prompt_id]]
         super().__init__([*rows, self.save_button, self.status])
 
@@ -266,7 +261,7 @@ class Reflection(widgets.VBox):
             self.saved_to = save_reflection({k: b.value for k, b in self.boxes.items()},
                                             self.guide.reflection, self.folder)
         except (OSError, ValueError) as error:
-            self.status.value = f"<p style='color:{ERROR}'>Not saved: {_esc(error)}</p>"
+            self.status.value = f"<p style='color:{ERROR}'>Not saved: {esc(error)}</p>"
             return
-        self.status.value = (f"<p style='color:{OK}'>Saved to {_esc(self.saved_to)} — only you "
+        self.status.value = (f"<p style='color:{OK}'>Saved to {esc(self.saved_to)} — only you "
                              "can read it.</p>")

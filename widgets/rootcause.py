@@ -12,7 +12,6 @@ object: `explorer.filtered`, `explorer.table`, `explorer.five_whys.sheet()`.
 
 from __future__ import annotations
 
-import html
 import io
 from pathlib import Path
 
@@ -38,21 +37,11 @@ from widgets.core.complaints.rootcause import (
     save_worksheet,
     saved_worksheets,
 )
-from widgets.look import ERROR, LABEL_STYLE, OK, wide
-
-
-def _esc(text: object) -> str:
-    return html.escape(str(text))
+from widgets.look import ERROR, LABEL_STYLE, OK, esc, message, wide
 
 
 def _label(value: str) -> str:
     return value.replace("_", " ")
-
-
-def _message(text: str, colour: str | None = None, items: list[str] | tuple[str, ...] = ()) -> str:
-    style = f' style="color:{colour}"' if colour else ""
-    listed = "".join(f"<li>{_esc(item)}</li>" for item in items)
-    return f"<p{style}>{_esc(text)}</p>" + (f"<ul>{listed}</ul>" if listed else "")
 
 
 def _options(frame: pd.DataFrame, column: str) -> list[tuple[str, str]]:
@@ -111,9 +100,9 @@ class _WorksheetForm(widgets.VBox):
         sheet = self.sheet()
         problems = self._problems(sheet)
         if problems:
-            self.message.value = _message("Not complete yet:", ERROR, problems)
+            self.message.value = message("Not complete yet:", ERROR, problems)
         else:
-            self.message.value = _message("Complete.", OK, self._notes(sheet))
+            self.message.value = message("Complete.", OK, self._notes(sheet))
 
     def save(self) -> None:
         """Save even an incomplete draft, and say what is still to do."""
@@ -121,13 +110,13 @@ class _WorksheetForm(widgets.VBox):
         try:
             path = save_worksheet(sheet, self.folder)
         except (ValueError, OSError) as error:
-            self.message.value = _message(f"Not saved: {error}", ERROR)
+            self.message.value = message(f"Not saved: {error}", ERROR)
             return
         self.refresh_saved()
         self.saved.value = path.stem
         problems = self._problems(sheet)
         text = f"Saved to {path}." + (" Still to do:" if problems else "")
-        self.message.value = _message(text, OK, problems)
+        self.message.value = message(text, OK, problems)
 
     def load(self) -> None:
         """Load the chosen worksheet; a missing or damaged file is reported, never raised."""
@@ -135,11 +124,11 @@ class _WorksheetForm(widgets.VBox):
             return
         loaded = load_worksheet(self.kind, self.saved.value, self.folder)
         if loaded.sheet is None:
-            self.message.value = _message(loaded.message or "Could not load.", ERROR)
+            self.message.value = message(loaded.message or "Could not load.", ERROR)
             self.refresh_saved()
             return
         self.fill(loaded.sheet)
-        self.message.value = _message(f"Loaded {loaded.result.path}.", OK)
+        self.message.value = message(f"Loaded {loaded.result.path}.", OK)
 
 
 class FiveWhysForm(_WorksheetForm):
@@ -194,12 +183,12 @@ class FishboneForm(_WorksheetForm):
         self.bones: dict[str, widgets.Textarea] = {}
         fields: list[widgets.Widget] = [self.problem]
         for category in self.categories:
-            prompts = "".join(f"<li>{_esc(p)}</li>" for p in category.prompts)
+            prompts = "".join(f"<li>{esc(p)}</li>" for p in category.prompts)
             self.bones[category.key] = widgets.Textarea(
                 description=category.label, placeholder="one cause per line",
                 style=LABEL_STYLE, layout=wide())
             fields += [self.bones[category.key],
-                       widgets.HTML(f"<details><summary>Questions for {_esc(category.label)}"
+                       widgets.HTML(f"<details><summary>Questions for {esc(category.label)}"
                                     f"</summary><ul>{prompts}</ul></details>")]
         super().__init__(fields, folder)
 
@@ -282,8 +271,8 @@ class RootCauseExplorer(widgets.VBox):
             reading = (f"{len(vital)} of {len(self.table)} {_label(column)} values make up "
                        f"{vital['share'].sum():.0%}: {names}")
         count = len(self.filtered)
-        self.summary.value = _message(f"{count} complaint{'' if count == 1 else 's'} received "
-                                      f"{period}; {reading}.")
+        self.summary.value = (f"<p>{esc(count)} complaint{'' if count == 1 else 's'} received "
+                              f"{esc(period)}; {esc(reading)}.</p>")
         figure = pareto_chart(self.table)
         png = io.BytesIO()
         figure.savefig(png, format="png", dpi=96)

@@ -10,18 +10,12 @@ redraws on every change. With the tick box on, modules whose knowledge check you
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 
 from widgets.core.course.course_map import load_course_map
 from widgets.core.course.progress import ProgressStore
 from widgets.core.course.study_plan import StudyPlan, plan_sessions
-from widgets.look import LABEL_STYLE
-
-
-def _esc(text: object) -> str:
-    return html.escape(str(text))
+from widgets.look import LABEL_STYLE, esc
 
 
 def _duration(minutes: int) -> str:
@@ -69,13 +63,13 @@ class StudyPlanner(widgets.VBox):
         rows = []
         for session in plan.sessions:
             parts = "<br>".join(
-                f"{_esc(part.module_id[:2])} {_esc(part.title)}: {part.minutes} min"
+                f"{esc(part.module_id[:2])} {esc(part.title)}: {part.minutes} min"
                 + ("" if part.finishes else " <em>(continues)</em>")
                 for part in session.parts
             )
             rows.append(f"<tr><td>{session.number}</td><td>{session.week}</td>"
                         f"<td>{parts}</td><td>{session.minutes} min</td></tr>")
-        skipped = (f"<p>Left out as completed: {', '.join(_esc(m) for m in plan.skipped)}.</p>"
+        skipped = (f"<p>Left out as completed: {', '.join(esc(m) for m in plan.skipped)}.</p>"
                    if plan.skipped else "")
         return (
             f"<p><strong>{len(plan.sessions)} sessions, about {plan.weeks} week"

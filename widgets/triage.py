@@ -12,8 +12,6 @@ explanations and score. Everything shown can be checked without a browser throug
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
 import pandas as pd
 
@@ -31,7 +29,7 @@ from widgets.core.practice.triage import (
     check_triage,
     draw_batch,
 )
-from widgets.look import ERROR, LABEL_STYLE, OK
+from widgets.look import ERROR, LABEL_STYLE, OK, esc
 
 MAX_BATCH = 20
 _CHOOSE = ("— choose —", None)
@@ -46,10 +44,6 @@ RIGHT = f'<strong style="color:{OK}">✓ matches</strong>'
 WRONG = f'<strong style="color:{ERROR}">✗ differs</strong>'
 
 
-def _esc(text: object) -> str:
-    return html.escape(str(text))
-
-
 def _complaint_html(row: pd.Series) -> str:
     vulnerable = row.get("vulnerable")
     flags = []
@@ -61,21 +55,21 @@ def _complaint_html(row: pd.Series) -> str:
         flags.append(f"{earlier} in the {REPEAT_WINDOW_DAYS} days before")
     details = [row.get(c) for c in ("channel", "product", "customer_segment")]
     facts = " · ".join([f"{row['received_at']:%a %d %b %Y %H:%M}"] + [
-        _esc(str(value).replace("_", " ")) for value in details if not pd.isna(value)])
-    extra = f"<br><em>{_esc('; '.join(flags))}</em>" if flags else ""
-    return (f"<strong>{_esc(row['complaint_id'])}</strong> <small>{facts}</small>"
-            f"<br>“{_esc(row['description'])}”{extra}")
+        esc(str(value).replace("_", " ")) for value in details if not pd.isna(value)])
+    extra = f"<br><em>{esc('; '.join(flags))}</em>" if flags else ""
+    return (f"<strong>{esc(row['complaint_id'])}</strong> <small>{facts}</small>"
+            f"<br>“{esc(row['description'])}”{extra}")
 
 
 def result_html(result: TriageResult) -> str:
     """The verdicts as HTML: the score, then one block per complaint."""
-    blocks = [f"<p><strong>{_esc(result.summary())}</strong></p>"]
+    blocks = [f"<p><strong>{esc(result.summary())}</strong></p>"]
     for verdict in result.verdicts:
         items = "".join(
             f"<li>{field.field}: {RIGHT if field.correct else WRONG} — "
-            f"{_esc(field.explanation)}</li>" for field in verdict.fields)
-        blocks.append(f"<h4>{_esc(verdict.complaint_id)}</h4><ul>{items}</ul>")
-    rule = "".join(f"<li>{_esc(line)}</li>" for line in PRIORITY_RULE)
+            f"{esc(field.explanation)}</li>" for field in verdict.fields)
+        blocks.append(f"<h4>{esc(verdict.complaint_id)}</h4><ul>{items}</ul>")
+    rule = "".join(f"<li>{esc(line)}</li>" for line in PRIORITY_RULE)
     blocks.append(f"<details><summary>The reference priority rule</summary><ul>{rule}</ul>"
                   "</details>")
     return "".join(blocks)
@@ -90,7 +84,7 @@ class TriageBoard(widgets.VBox):
         self.batch: TriageBatch | None = None
         self.result: TriageResult | None = None
         self.dropdowns: dict[str, dict[str, widgets.Dropdown]] = {}
-        rule = "".join(f"<li>{_esc(line)}</li>" for line in PRIORITY_RULE)
+        rule = "".join(f"<li>{esc(line)}</li>" for line in PRIORITY_RULE)
         self.intro = widgets.HTML(
             "<p>Read each complaint as it arrived and assess it as clause 7.5 (Initial "
             "assessment of complaint, following ISO 10002:2018) asks: its category, its "
@@ -130,7 +124,7 @@ class TriageBoard(widgets.VBox):
         try:
             batch = draw_batch(self.frame, size=size, seed=seed)
         except ValueError as error:
-            self.message.value = f'<p style="color:{ERROR}">{_esc(error)}</p>'
+            self.message.value = f'<p style="color:{ERROR}">{esc(error)}</p>'
             return
         self.batch, self.result = batch, None
         self.message.value = (f"<p>{len(batch.ids)} complaints drawn with seed {seed} from "

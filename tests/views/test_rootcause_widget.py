@@ -111,7 +111,7 @@ def test_five_whys_check_save_and_load(explorer, tmp_path):
     assert [w.value for w in form.whys] == ["Why estimated?", "Why no reading?", "Why offline?",
                                            "", ""]
     assert form.becauses[2].value == "Firmware update failed"
-    assert form.message.value.startswith(f'<p style="color:#1b6e20">Loaded {path}.')
+    assert f'<p style="color:#1b6e20">Loaded {path}.' in form.message.value
 
 
 def test_saving_needs_a_title_and_a_damaged_file_is_reported(explorer, tmp_path):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import html
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -44,20 +43,9 @@ from widgets.core.practice.assessment import (
     saved_assessments,
     scores_chart,
 )
-from widgets.look import ERROR, LABEL_STYLE, OK
+from widgets.look import ERROR, LABEL_STYLE, OK, esc, message
 
 NOT_RATED = -1  # the "–" button; the core stores None
-
-
-def _esc(text: object) -> str:
-    return html.escape(str(text))
-
-
-def _message(text: str, colour: str, items: tuple[str, ...] = ()) -> str:
-    listed = "".join(f"<li>{_esc(item)}</li>" for item in items)
-    role = ' role="alert"' if colour == ERROR else ' role="status"'
-    return (f'<div{role}><p style="color:{colour}">{_esc(text)}</p>'
-            + (f"<ul>{listed}</ul>" if listed else "") + "</div>")
 
 
 def _mean(value: float | None) -> str:
@@ -86,8 +74,8 @@ class ItemRow(widgets.VBox):
             names="value")
         self.evidence.observe(lambda change: on_note(item, change["new"]), names="value")
         super().__init__([
-            widgets.HTML(f"<p class='iso10002-statement'>{_esc(item.statement)}<br><small>"
-                         f"{_esc(clause_text)} · weight {item.weight}</small></p>"),
+            widgets.HTML(f"<p class='iso10002-statement'>{esc(item.statement)}<br><small>"
+                         f"{esc(clause_text)} · weight {item.weight}</small></p>"),
             widgets.HBox([self.rating, self.evidence],
                          layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
         ], layout=widgets.Layout(border_bottom="1px solid #dddddd", padding="2px 4px 6px"))
@@ -161,8 +149,8 @@ class OrganizationSection(widgets.VBox):
         self.refresh()
 
     def _intro_html(self) -> str:
-        scale = "".join(f"<tr><th scope='row'>{_esc(level.label)}</th><td>"
-                        f"{_esc(level.meaning)}</td></tr>" for level in self.checklist.scale)
+        scale = "".join(f"<tr><th scope='row'>{esc(level.label)}</th><td>"
+                        f"{esc(level.meaning)}</td></tr>" for level in self.checklist.scale)
         return (
             "<p>Rate your organization against the guidance of ISO 10002, clause group by "
             f"clause group ({len(self.checklist.items)} statements in the course's own words). "
@@ -259,7 +247,7 @@ class OrganizationSection(widgets.VBox):
         upload = files[0]
         problem = upload_problem(upload["name"], upload["size"])
         if problem is not None:
-            self.message.value = _message(problem, ERROR)
+            self.message.value = message(problem, ERROR)
         else:
             self.open_bytes(bytes(upload["content"]), upload["name"])
         self.upload.value = ()
@@ -271,7 +259,7 @@ class OrganizationSection(widgets.VBox):
         overall = self.assessment.overall()
         scores = self.assessment.group_scores()
         rows = "".join(
-            f"<tr><th scope='row'>{_esc(s.group.label)}</th><td>{s.rated} of {s.total}</td>"
+            f"<tr><th scope='row'>{esc(s.group.label)}</th><td>{s.rated} of {s.total}</td>"
             f"<td>{_mean(s.mean_level)}</td></tr>" for s in scores)
         headline = ("No statement rated yet." if overall.mean_level is None else
                     f"Overall maturity {overall.mean_level:.1f} of {MAX_LEVEL} "
@@ -296,17 +284,17 @@ class OrganizationSection(widgets.VBox):
             return (f"<p>No rated statement is below the target level "
                     f"{self.assessment.target_level}.</p>")
         rows = "".join(
-            f"<tr><td>{a.rank}</td><td>{_esc(a.gap.item.statement)}<br><small>"
-            f"{_esc('; '.join(a.clause_labels))}</small></td>"
+            f"<tr><td>{a.rank}</td><td>{esc(a.gap.item.statement)}<br><small>"
+            f"{esc('; '.join(a.clause_labels))}</small></td>"
             f"<td>{a.gap.level} → {a.gap.target}</td><td>{a.gap.priority}</td>"
-            f"<td>{_esc(a.gap.item.action)}</td></tr>" for a in plan)
+            f"<td>{esc(a.gap.item.action)}</td></tr>" for a in plan)
         return ("<p>The biggest gaps first: priority = (target − rating) × weight, where the "
                 "weight (1–3) says how much the rest of the process depends on the statement."
                 "</p><table class='iso10002-table iso10002-plan'><thead><tr>"
                 "<th scope='col'>#</th><th scope='col'>Statement and clauses</th>"
                 "<th scope='col'>Now → target</th><th scope='col'>Priority</th>"
                 f"<th scope='col'>First action</th></tr></thead><tbody>{rows}</tbody></table>"
-                f"<p><small>{_esc(TITLE_NOTE)}</small></p>")
+                f"<p><small>{esc(TITLE_NOTE)}</small></p>")
 
     def _show_answer(self, row: ItemRow) -> None:
         answer = self.assessment.answers[row.item.id]
@@ -341,11 +329,11 @@ class OrganizationSection(widgets.VBox):
         try:
             path = save_assessment(self.assessment, self.folder)
         except (ValueError, OSError) as error:
-            self.message.value = _message(f"Not saved: {error}", ERROR)
+            self.message.value = message(f"Not saved: {error}", ERROR)
             return None
         self.refresh_saved()
         self.saved.value = path.stem
-        self.message.value = _message(
+        self.message.value = message(
             f"Saved {self.assessment.overall().rated} rated statement(s) to {path}.", OK)
         return path
 
@@ -353,7 +341,7 @@ class OrganizationSection(widgets.VBox):
         """Load a saved assessment (default: the one chosen in the list)."""
         name = name if name is not None else self.saved.value
         if name is None:
-            self.message.value = _message(
+            self.message.value = message(
                 f"No saved assessment yet in {assessments_dir(self.folder)}.", ERROR)
             return None
         return self._apply(load_assessment(name, self.checklist, self.folder),
@@ -367,11 +355,11 @@ class OrganizationSection(widgets.VBox):
     def _apply(self, loaded: Loaded, success: str) -> Assessment | None:
         self.refresh_saved()
         if loaded.assessment is None:
-            self.message.value = _message(loaded.message or "Could not load.", ERROR)
+            self.message.value = message(loaded.message or "Could not load.", ERROR)
             return None
         self._show_assessment(loaded.assessment)
         overall = loaded.assessment.overall()
-        self.message.value = _message(
+        self.message.value = message(
             f"{success} {overall.rated} of {overall.total} statements are rated.", OK,
             loaded.notes)
         return loaded.assessment
@@ -392,8 +380,8 @@ class OrganizationSection(widgets.VBox):
         for name, data in files.items():
             mime, label = kinds[Path(name).suffix]
             encoded = base64.b64encode(data).decode("ascii")
-            links.append(f'<li><a download="{_esc(name)}" href="data:{mime};charset=utf-8;'
-                         f'base64,{encoded}">{_esc(label)}: {_esc(name)}</a></li>')
+            links.append(f'<li><a download="{esc(name)}" href="data:{mime};charset=utf-8;'
+                         f'base64,{encoded}">{esc(label)}: {esc(name)}</a></li>')
         self.downloads.value = ("<p>Ready to download (your browser saves the files):</p>"
                                 f"<ul class='iso10002-downloads'>{''.join(links)}</ul>")
         return files

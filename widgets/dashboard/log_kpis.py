@@ -8,7 +8,6 @@ path: the sample is a fixed file and an upload is only bytes in memory.
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import Any
 
@@ -36,15 +35,11 @@ from widgets.core.complaints.log_kpis import (
     tiles,
 )
 from widgets.core.complaints.policy import Policy, load_policy
-from widgets.look import CAUTION, ERROR, LABEL_STYLE, NEUTRAL, OK
+from widgets.look import CAUTION, ERROR, LABEL_STYLE, NEUTRAL, OK, esc
 
 SAMPLE_FILE = "complaints.csv"
 _STATUS = {MET: ("✓", OK), MISSED: ("✗", ERROR)}
 AUTOMATIC = ""
-
-
-def _esc(text: object) -> str:
-    return html.escape(str(text))
 
 
 class ComplaintDataSection(widgets.VBox):
@@ -98,7 +93,7 @@ class ComplaintDataSection(widgets.VBox):
                                            layout=widgets.Layout(width="24em"))
             box.observe(lambda _change: self.apply_targets(), names="value")
             self.targets[field.key] = box
-            target_rows.append(widgets.HBox([box, widgets.HTML(f"&nbsp;{_esc(field.unit)}")]))
+            target_rows.append(widgets.HBox([box, widgets.HTML(f"&nbsp;{esc(field.unit)}")]))
         self.reset_targets_button = widgets.Button(
             description="Back to the policy's targets",
             layout=widgets.Layout(width="auto", align_self="flex-start"))
@@ -112,7 +107,7 @@ class ComplaintDataSection(widgets.VBox):
                           self.apply_mapping_button]),
                       widgets.VBox([widgets.HTML(
                           "<p>The tiles compare each KPI with these targets (from "
-                          f"{_esc(Path(self.base_policy.source).name)}); change them to try "
+                          f"{esc(Path(self.base_policy.source).name)}); change them to try "
                           "your own. The policy file is not changed.</p>"),
                           *target_rows, self.reset_targets_button, self.target_message])],
             titles=("Column mapping", "Targets"))
@@ -168,7 +163,7 @@ class ComplaintDataSection(widgets.VBox):
             hint = (" Choose the columns under <em>Column mapping</em> and load again."
                     if upload.headers else "")
             self.status.value = (f'<p role="alert" style="color:{ERROR}">⚠ '
-                                 f"{_esc(upload.error)}{hint}</p>")
+                                 f"{esc(upload.error)}{hint}</p>")
             self.validation.value = ""
             self.settings.selected_index = 0 if upload.headers else None
             self.kpis = {}
@@ -179,7 +174,7 @@ class ComplaintDataSection(widgets.VBox):
             self.charts = {}
             return
         report = upload.result.report
-        self.status.value = (f"<p role='status'><strong>Showing: {_esc(name)}</strong> "
+        self.status.value = (f"<p role='status'><strong>Showing: {esc(name)}</strong> "
                              f"({report.layout} layout).</p>")
         self.validation.value = _validation_html(report)
         self._compute(upload.result.frame)
@@ -216,7 +211,7 @@ class ComplaintDataSection(widgets.VBox):
             self.policy = apply_targets(self.base_policy,
                                         {key: box.value for key, box in self.targets.items()})
         except ValueError as error:
-            self.target_message.value = f'<p role="alert" style="color:{ERROR}">{_esc(error)}</p>'
+            self.target_message.value = f'<p role="alert" style="color:{ERROR}">{esc(error)}</p>'
             return
         self.target_message.value = ""
         if self.current is not None and self.current.result is not None:
@@ -253,7 +248,7 @@ class ComplaintDataSection(widgets.VBox):
             old = self.charts.get(name)
             if figure is None:
                 new: widgets.Widget = widgets.HTML(
-                    f'<p class="iso10002-chart-note" style="color:{CAUTION}">{_esc(reasons[name])}'
+                    f'<p class="iso10002-chart-note" style="color:{CAUTION}">{esc(reasons[name])}'
                     "</p>")
             elif isinstance(old, widgets.Image):
                 old.value = figure_png(figure)  # redraw in place
@@ -270,16 +265,16 @@ class ComplaintDataSection(widgets.VBox):
 def _validation_html(report: ValidationReport) -> str:
     counts = (f"{report.rows_read:,} rows read, <strong>{report.rows_accepted:,} accepted"
               f"</strong>, {report.rows_rejected:,} rejected")
-    parts = [f"<p>{counts} ({_esc(report.encoding)}, delimiter "
-             f"{_esc(repr(report.delimiter))}).</p>"]
-    parts += [f"<p>Note: {_esc(note)}</p>" for note in report.notes]
+    parts = [f"<p>{counts} ({esc(report.encoding)}, delimiter "
+             f"{esc(repr(report.delimiter))}).</p>"]
+    parts += [f"<p>Note: {esc(note)}</p>" for note in report.notes]
     if report.ignored_columns:
-        parts.append(f"<p>Columns not used: {_esc(', '.join(report.ignored_columns))}.</p>")
+        parts.append(f"<p>Columns not used: {esc(', '.join(report.ignored_columns))}.</p>")
     counted = report.problem_counts()
     if len(counted):
-        rows = "".join(f"<tr><td>{_esc(kind)}</td><td>{count:,}</td></tr>"
+        rows = "".join(f"<tr><td>{esc(kind)}</td><td>{count:,}</td></tr>"
                        for kind, count in counted.items())
-        first = "".join(f"<li>{_esc(problem.severity)}: {_esc(problem)}</li>"
+        first = "".join(f"<li>{esc(problem.severity)}: {esc(problem)}</li>"
                         for problem in report.problems[:MAX_PROBLEMS_SHOWN])
         parts.append("<table class='iso10002-table'><caption>Why rows were rejected or "
                      "flagged</caption><thead><tr><th scope='col'>Column: problem</th>"
@@ -296,15 +291,15 @@ def _tiles_html(kpis: dict[str, Kpi]) -> str:
     cells = []
     for tile in tiles(kpis):
         mark, colour = _STATUS.get(tile.status, ("", NEUTRAL))
-        target = f"<div class='iso10002-tile-target'>Target {_esc(tile.target)}</div>" \
+        target = f"<div class='iso10002-tile-target'>Target {esc(tile.target)}</div>" \
             if tile.target else ""
-        clause = f" · clause {_esc(tile.clause)}" if tile.clause else ""
+        clause = f" · clause {esc(tile.clause)}" if tile.clause else ""
         status = "" if tile.status == NOT_AVAILABLE else (
             f"<div class='iso10002-tile-status' style='color:{colour}'>{mark} "
-            f"{_esc(tile.status)}</div>")
+            f"{esc(tile.status)}</div>")
         cells.append(
             f"<div class='iso10002-tile iso10002-{tile.status.replace(' ', '-')}' "
-            f"data-kpi='{_esc(tile.key)}'><div class='iso10002-tile-label'>{_esc(tile.label)}"
-            f"</div><div class='iso10002-tile-value'>{_esc(tile.value)}</div>{target}{status}"
-            f"<div class='iso10002-tile-note'>{_esc(tile.note)}{clause}</div></div>")
+            f"data-kpi='{esc(tile.key)}'><div class='iso10002-tile-label'>{esc(tile.label)}"
+            f"</div><div class='iso10002-tile-value'>{esc(tile.value)}</div>{target}{status}"
+            f"<div class='iso10002-tile-note'>{esc(tile.note)}{clause}</div></div>")
     return "<div class='iso10002-tiles'>" + "".join(cells) + "</div>"

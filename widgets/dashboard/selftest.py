@@ -9,7 +9,6 @@ opens fast and the stored progress is read when the result is shown, not earlier
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import ipywidgets as widgets
@@ -27,15 +26,11 @@ from widgets.core.course.selftest import (
     load_all_banks,
     report,
 )
-from widgets.look import CAUTION, ERROR, OK
+from widgets.look import CAUTION, ERROR, OK, esc
 from widgets.questions import question_box, read_answer
 
 _VERDICT = {"correct": ("✓ Correct", OK), "partly correct": ("◐ Partly correct", CAUTION),
             "incorrect": ("✗ Not correct", ERROR)}
-
-
-def _esc(text: object) -> str:
-    return html.escape(str(text))
 
 
 def _percent(value: Any) -> str:
@@ -155,35 +150,35 @@ def _close(widget: widgets.Widget) -> None:
 
 
 def _alert(text: str) -> str:
-    return f'<p role="alert" style="color:{ERROR}">⚠ {_esc(text)}</p>'
+    return f'<p role="alert" style="color:{ERROR}">⚠ {esc(text)}</p>'
 
 
 def _feedback(outcome: QuestionResult, catalogue: dict) -> str:
     text, colour = _VERDICT[outcome.verdict]
     right = ""
     if outcome.question.type == "ordering":
-        right = "Correct order: " + " → ".join(_esc(i.text) for i in outcome.question.items)
+        right = "Correct order: " + " → ".join(esc(i.text) for i in outcome.question.items)
     elif outcome.score < 1:
-        right = "Correct: " + "; ".join(_esc(o.text) for o in outcome.question.correct_options)
-    references = "; ".join(_esc(catalogue[ref].label) for ref in outcome.question.clauses)
+        right = "Correct: " + "; ".join(esc(o.text) for o in outcome.question.correct_options)
+    references = "; ".join(esc(catalogue[ref].label) for ref in outcome.question.clauses)
     return (f'<div role="status"><p><strong style="color:{colour}">{text}</strong>'
-            f"{'<br>' + right if right else ''}</p><p>{_esc(outcome.question.explanation)}"
+            f"{'<br>' + right if right else ''}</p><p>{esc(outcome.question.explanation)}"
             f"<br><small>See: {references}</small></p></div>")
 
 
 def _report_html(result: SelfTestReport) -> str:
     topic_rows = "".join(
-        f"<tr><th scope='row'>{_esc(t.title)}</th><td>{t.questions}</td>"
+        f"<tr><th scope='row'>{esc(t.title)}</th><td>{t.questions}</td>"
         f"<td>{_percent(t.score)}</td><td>{'✓ strength' if t.strength else 'to work on'}</td></tr>"
         for t in result.topics)
     module_rows = "".join(
-        f"<tr><th scope='row'>{_esc(a.module.title)}<br><small>{_esc(a.module.id)}</small></th>"
+        f"<tr><th scope='row'>{esc(a.module.title)}<br><small>{esc(a.module.id)}</small></th>"
         f"<td>{_percent(a.score) + f' ({a.questions})' if a.score is not None else '–'}</td>"
-        f"<td>{_esc(a.check_status)}</td>"
+        f"<td>{esc(a.check_status)}</td>"
         f"<td>{'revisit' if a.revisit else 'on track'}</td></tr>"
         for a in result.modules)
-    strengths = ", ".join(_esc(t.title) for t in result.strengths) or "none yet"
-    revisit = "".join(f"<li><strong>{_esc(a.module.title)}</strong>: {_esc('; '.join(a.reasons))}"
+    strengths = ", ".join(esc(t.title) for t in result.strengths) or "none yet"
+    revisit = "".join(f"<li><strong>{esc(a.module.title)}</strong>: {esc('; '.join(a.reasons))}"
                       "</li>" for a in result.to_revisit)
     revisit_block = (f"<p><strong>Modules to revisit, most urgent first:</strong></p>"
                      f"<ol>{revisit}</ol>" if revisit else
@@ -198,4 +193,4 @@ def _report_html(result: SelfTestReport) -> str:
         "<table class='iso10002-table'><caption>Modules: this self-test and your knowledge "
         "checks</caption><thead><tr><th scope='col'>Module</th><th scope='col'>Self-test "
         "(questions)</th><th scope='col'>Knowledge check</th><th scope='col'>Advice</th></tr>"
-        f"</thead><tbody>{module_rows}</tbody></table><p><small>{_esc(TITLE_NOTE)}</small></p>")
+        f"</thead><tbody>{module_rows}</tbody></table><p><small>{esc(TITLE_NOTE)}</small></p>")

@@ -29,7 +29,7 @@ def test_missing_key_is_named():
     data = load_raw()
     del data["timeliness"]["resolve"]["within_business_days"]
     with pytest.raises(PolicyError,
-                       match=r"missing key 'timeliness\.resolve\.within_business_days'"):
+                       match=r"'timeliness\.resolve\.within_business_days' is missing"):
         parse_policy(data, "test.yaml")
 
 
@@ -37,7 +37,7 @@ def test_wrong_type_is_named():
     data = load_raw()
     data["timeliness"]["acknowledge"]["within_business_days"] = "two"
     with pytest.raises(PolicyError, match=r"'timeliness\.acknowledge\.within_business_days' must "
-                                          r"be a number, found 'two'"):
+                                          r"be a whole number; found 'two'"):
         parse_policy(data, "test.yaml")
     data["timeliness"]["acknowledge"]["within_business_days"] = 2.5
     with pytest.raises(PolicyError, match="must be a whole number"):
@@ -54,7 +54,7 @@ def test_rate_needs_exactly_one_bound():
 def test_bad_holiday_and_bad_yaml(tmp_path):
     data = load_raw()
     data["business_days"]["holidays"] = ["25 December"]
-    with pytest.raises(PolicyError, match="holiday '25 December' is not a YYYY-MM-DD date"):
+    with pytest.raises(PolicyError, match="holidays' '25 December' is not a YYYY-MM-DD date"):
         parse_policy(data, "test.yaml")
     broken = tmp_path / "policy.yaml"
     broken.write_text("timeliness: [unclosed", encoding="utf-8")

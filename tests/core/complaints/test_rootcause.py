@@ -254,12 +254,12 @@ def test_fishbone_content_is_valid_and_complete():
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("categories: []", "expected a 'categories' list"),
-    ("categories:\n- {key: people, label: People}", "needs exactly the keys key, label, prompts"),
+    ("categories: []", "'categories' must be a non-empty list"),
+    ("categories:\n- {key: people, label: People}", "needs the keys key, label, prompts"),
     ("categories:\n- {key: People, label: P, prompts: [a, b]}", "must be lowercase"),
     ("categories:\n- {key: people, label: P, prompts: [a]}", "at least two questions"),
     ("categories:\n- {key: people, label: P, prompts: [a, b]}\n"
-     "- {key: people, label: Q, prompts: [a, b]}", "key 'people' is used twice"),
+     "- {key: people, label: Q, prompts: [a, b]}", r"uses the id\(s\) people more than once"),
     ("categories: [", "not valid YAML"),
 ])
 def test_fishbone_content_errors_name_the_file(tmp_path, text, message):

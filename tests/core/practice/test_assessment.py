@@ -120,18 +120,15 @@ def test_validation_names_every_problem(tmp_path):
     path = write_checklist(tmp_path, damage)
     problems = validate_checklist(path)
     assert problems == [
-        f"{path}: statement 'leadership-visible-commitment': clause '4.99' is not in "
-        "clauses.yaml (quote numbers: '7.5')",
-        f"{path}: statement 'leadership-visible-commitment': clause 7.5 is not in clauses.yaml "
-        "(quote numbers: '7.5')",
-        f"{path}: statement 'leadership-visible-commitment': 'weight' must be 1, 2 or 3 (got 5)",
-        f"{path}: statement 'leadership-visible-commitment': the id is used twice; ids must be "
-        "unique",
-        f"{path}: statement 'context-understood': 'action' must be a non-empty text",
-        f"{path}: statement 'part-of-management-system': unknown field 'colour' (allowed: "
-        "action, clauses, id, statement, weight)",
+        f"{path}: 'groups[1].items[1].clauses' must be a non-empty list of quoted clause ids "
+        "from clauses.yaml, e.g. ['7.5']; found ['4.99', 7.5] ('4.99', 7.5 are not)",
+        f"{path}: 'groups[1].items[1].weight' must be a whole number from 1 to 3; found 5",
+        f"{path}: 'groups[2].items[1].action' is missing",
+        f"{path}: 'groups[3].items[1]' has unknown key(s) colour; allowed: id, clauses, weight, "
+        "statement, action",
+        f"{path}: 'groups' uses the id(s) leadership-visible-commitment more than once",
     ]
-    with pytest.raises(ChecklistError, match="invalid self-assessment checklist"):
+    with pytest.raises(ChecklistError, match=f"{path}: 5 problems"):
         load_checklist(path)
 
 
@@ -143,11 +140,11 @@ def test_validation_of_scale_groups_and_size(tmp_path):
 
     path = write_checklist(tmp_path, damage)
     assert validate_checklist(path) == [
-        f"{path}: 'target_level' must be 1, 2, 3 or 4 (got 0)",
+        f"{path}: 'target_level' must be a whole number from 1 to 4; found 0",
         f"{path}: 'scale' must list the levels 0, 1, 2, 3, 4 in order, each with level, name "
         "and meaning",
-        f"{path}: 'groups' must have one entry per clause 4, 5, 6, 7, 8, in that order "
-        "(found ['4', '5', '6', '7'])",
+        f"{path}: 'groups' must have one entry per clause 4, 5, 6, 7, 8, in that order; found "
+        "['4', '5', '6', '7']",
     ]
 
 
@@ -158,7 +155,7 @@ def test_too_few_statements_and_broken_yaml(tmp_path):
 
     path = write_checklist(tmp_path, shrink)
     assert validate_checklist(path) == [
-        f"{path}: 15 statements; the self-assessment needs at least 40"]
+        f"{path}: 'groups' hold 15 statements; the self-assessment needs at least 40"]
     broken = tmp_path / "broken.yaml"
     broken.write_text("title: [unclosed\n", encoding="utf-8")
     (problem,) = validate_checklist(broken)

@@ -162,15 +162,15 @@ def _criteria_file(tmp_path, change):
 
 @pytest.mark.parametrize(("change", "message"), [
     (lambda c: c[0].update(clause="7.5"),
-     r"criterion 1 \(ACK_LATE\): cites policy 4.2 / clause 7.5, but breaches.RULES has policy "
-     r"4.2 / clause 7.4"),
-    (lambda c: c[0].update(rule="ACK_SLOW"), "rule 'ACK_SLOW' is not a breach rule"),
+     r"'criteria\[1\]' \(ACK_LATE\) cites policy 4.2 / clause 7.5, but breaches.RULES has "
+     r"policy 4.2 / clause 7.4"),
+    (lambda c: c[0].update(rule="ACK_SLOW"), r"'criteria\[1\]\.rule' must be one of ACK_LATE"),
     (lambda c: c.pop(), "missing: PERSONAL_DATA_IN_DESCRIPTION"),
     (lambda c: c.append(dict(c[0])), "repeated: ACK_LATE"),
     (lambda c: c[0].update(requirement="within {ack_days}"), "unknown placeholder"),
-    (lambda c: c[0].update(applies_when=["sunny"]), "applies_when must be a non-empty list"),
-    (lambda c: c[0].update(keywords=["Acknowledge"]), "keywords must be a non-empty list"),
-    (lambda c: c[0].pop("title"), "needs exactly the keys"),
+    (lambda c: c[0].update(applies_when=["sunny"]), "applies_when' must be a non-empty list"),
+    (lambda c: c[0].update(keywords=["Acknowledge"]), "keywords' must be a non-empty list"),
+    (lambda c: c[0].pop("title"), r"'criteria\[1\]' needs the keys rule, title"),
 ])
 def test_criteria_file_errors_name_file_and_entry(tmp_path, change, message):
     path = _criteria_file(tmp_path, change)

@@ -91,23 +91,25 @@ def _raw() -> dict:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: d.update(certificate_years=0), "certificate_years: must be a whole number"),
+        (lambda d: d.update(certificate_years=0),
+         "'certificate_years' must be a whole number of at least 1; found 0"),
         (lambda d: d.update(surveillance_years=[2, 1]),
-         "surveillance_years: must list increasing years between 1 and 2 (got [2, 1])"),
+         "'surveillance_years' must list increasing years between 1 and 2; found [2, 1]"),
         (lambda d: d.update(surveillance_years=[1, 3]),
-         "surveillance_years: must list increasing years between 1 and 2 (got [1, 3])"),
+         "'surveillance_years' must list increasing years between 1 and 2; found [1, 3]"),
         (lambda d: d["steps"][0].update(stage="planning"),
-         "step 'gap-analysis'.stage: must be one of preparation, external audit, certificate "
-         "cycle (got 'planning')"),
+         "'steps[1].stage' must be one of preparation, external audit, certificate cycle; "
+         "found 'planning'"),
         (lambda d: d["steps"][1].update(clauses=["6.9"]),
-         "step 'training'.clauses: must be a list of quoted clause ids"),
-        (lambda d: d["steps"][2].pop("who"), "steps[3]: needs exactly the keys id, title, stage, "
-         "who, what, clauses"),
-        (lambda d: d["steps"][3].update(id="training"), "steps: every step id must be unique"),
+         "'steps[2].clauses' must be a list of quoted clause ids from clauses.yaml"),
+        (lambda d: d["steps"][2].pop("who"), "'steps[3]' needs the keys id, title, stage, "
+         "who, what, clauses; found id, title, stage, what, clauses"),
+        (lambda d: d["steps"][3].update(id="training"),
+         "'steps' uses the id(s) training more than once"),
         (lambda d: d["steps"].insert(0, d["steps"].pop(8)),
-         "steps: stages must follow the order preparation → external audit → certificate cycle"),
-        (lambda d: d["steps"][4].update(what=" "), "step 'implementation'.what: must be a "
-         "non-empty text"),
+         "'steps' stages must follow the order preparation → external audit → certificate "
+         "cycle"),
+        (lambda d: d["steps"][4].update(what=" "), "'steps[5].what' must be non-empty text"),
     ],
 )
 def test_malformed_path_is_refused_with_a_located_message(change, message):
@@ -115,6 +117,20 @@ def test_malformed_path_is_refused_with_a_located_message(change, message):
     change(document)
     with pytest.raises(CertificationPathError, match=re.escape(f"path.yaml: {message}")):
         parse_certification_path(document, "path.yaml")
+
+
+def test_every_broken_step_is_reported_at_once():
+    document = _raw()
+    document["steps"][0].update(stage="planning")
+    document["steps"][4].update(what=" ")
+    with pytest.raises(CertificationPathError) as raised:
+        parse_certification_path(document, "path.yaml")
+    assert raised.value.problems == [
+        "path.yaml: 'steps[1].stage' must be one of preparation, external audit, certificate "
+        "cycle; found 'planning'",
+        "path.yaml: 'steps[5].what' must be non-empty text; found ' '",
+    ]
+    assert str(raised.value).startswith("path.yaml: 2 problems\n- path.yaml: 'steps[1].stage'")
 
 
 def test_roadmap_widget_swaps_checks_and_plans_the_cycle():

@@ -42,7 +42,7 @@ def test_shipped_drills_load_and_cite_known_clauses(drill_id):
     assert used == {c.id for c in drill.categories}, "every category is the answer somewhere"
 
 
-def test_principle_drill_has_one_case_for_each_of_the_fifteen_principles():
+def test_principle_drill_has_one_case_for_4_1_and_each_of_the_fourteen_principles():
     drill = load_drill("principle-cases")
     assert [c.clauses for c in drill.categories] == [(clause,) for clause in PRINCIPLE_IDS]
     assert sorted(case.clauses for case in drill.cases) == sorted(
@@ -181,19 +181,19 @@ def test_valid_document_parses_with_defaults():
     ("change", "message"),
     [
         (lambda d: d["cases"][0].update(answer="z"),
-         "demo.yaml: case 'one'.answer: 'z' is not a category; use one of a, b"),
+         "demo.yaml: 'cases[1].answer' 'z' is not a category; use one of a, b"),
         (lambda d: d["cases"][0].update(also={"a": "Same."}),
-         "case 'one'.also: 'a' must be a category other than the answer"),
+         "'cases[1].also' 'a' must be a category other than the answer"),
         (lambda d: d["cases"][1].update(clauses=["4.16"]),
-         "case 'two'.clauses: '4.16' is not in clauses.yaml"),
-        (lambda d: d["cases"][1].update(clauses=[4.8]),
-         "must be quoted text, e.g. '4.5' not 4.5"),
-        (lambda d: d["cases"][1].update(id="one"), "cases: the id 'one' is used twice"),
-        (lambda d: d["categories"].pop(), "categories: must list at least 2 categories"),
-        (lambda d: d["cases"][0].update(hint="x"), "cases[1]: unknown key(s) hint"),
-        (lambda d: d["cases"][0].update(text="  "), "case 'one'.text: must be a non-empty text"),
-        (lambda d: d.update(id="Demo Drill"), "top level.id: must be lowercase"),
-        (lambda d: d.update(cases=[]), "cases: must list at least one case"),
+         "'cases[2].clauses' must be a non-empty list of quoted clause ids from clauses.yaml, "
+         "e.g. ['4.5']; found ['4.16'] ('4.16' is not)"),
+        (lambda d: d["cases"][1].update(clauses=[4.8]), "found [4.8] (4.8 is not)"),
+        (lambda d: d["cases"][1].update(id="one"), "'cases' uses the id(s) one more than once"),
+        (lambda d: d["categories"].pop(), "'categories' must list at least 2 categories"),
+        (lambda d: d["cases"][0].update(hint="x"), "'cases[1]' has unknown key(s) hint"),
+        (lambda d: d["cases"][0].update(text="  "), "'cases[1].text' must be non-empty text"),
+        (lambda d: d.update(id="Demo Drill"), "'id' must be lowercase"),
+        (lambda d: d.update(cases=[]), "'cases' must be a non-empty list"),
     ],
 )
 def test_malformed_drill_is_refused_with_a_located_message(change, message):

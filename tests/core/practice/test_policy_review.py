@@ -171,19 +171,19 @@ def _raw() -> dict:
     ("change", "message"),
     [
         (lambda d: d["items"][0].update(clauses=["5.9"]),
-         "item 'definition-and-scope'.clauses: '5.9' is not a quoted clause id"),
+         "'items[1].clauses' must be a non-empty list of quoted clause ids from clauses.yaml"),
         (lambda d: d["items"][1]["reference"].update(rating="yes"),
-         "item 'context'.reference.rating: must be one of met, partly, missing (got 'yes')"),
+         "'items[2].reference.rating' must be one of met, partly, missing; found 'yes'"),
         (lambda d: d["items"][2].pop("advice"),
-         "items[3]: needs exactly the keys id, clauses, question, look_for, advice, keywords, "
-         "reference (missing: advice; unknown: none)"),
+         "'items[3]' needs the keys id, clauses, question, look_for, advice, keywords, "
+         "reference; found id, clauses, question, look_for, keywords, reference"),
         (lambda d: d["items"][3].update(keywords=["Principle"]),
-         "item 'principles'.keywords: must be a non-empty list of lowercase word stems"),
+         "'items[4].keywords' must be a non-empty list of lowercase word stems"),
         (lambda d: d["items"][4].update(id="leadership"),
-         "item 'leadership': the id is used twice"),
-        (lambda d: d["items"][5].update(question=""), "item 'how-to-complain'.question: must be a "
+         "'items' uses the id(s) leadership more than once"),
+        (lambda d: d["items"][5].update(question=""), "'items[6].question' must be "
          "non-empty text"),
-        (lambda d: d.update(items=[]), "items: must be a non-empty list"),
+        (lambda d: d.update(items=[]), "'items' must be a non-empty list"),
     ],
 )
 def test_malformed_checklist_is_refused_with_a_located_message(change, message):

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from widgets.core.common.reader import by_id
 from widgets.core.complaints.breaches import RULES
 from widgets.core.complaints.kpis import TIMING_EVENTS
 from widgets.core.complaints.policy import TIMELINESS_STEPS, Policy, load_policy
@@ -91,10 +92,7 @@ class DeadlinePlan:
     policy: Policy
 
     def deadline(self, step: str) -> PolicyDeadline:
-        for deadline in self.deadlines:
-            if deadline.step == step:
-                return deadline
-        raise KeyError(f"no deadline {step!r}; the steps are {', '.join(TIMELINESS_STEPS)}")
+        return by_id(self.deadlines, step, "deadline", known="the steps are", attr="step")
 
     def elapsed(self, done_at: dt.date | dt.datetime) -> int:
         """Business days from receipt to `done_at`, counted as the policy counts them."""

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from widgets.core.common.errors import ContentError
 from widgets.core.complaints import schema
 
 ROW_OFFSET = 2  # the header is row 1 of the file, the first record row 2 (as a spreadsheet shows)
@@ -31,7 +32,7 @@ NA_WORDS = frozenset({"", "n/a", "na", "none", "null"})
 MAX_PROBLEMS_SHOWN = 20
 
 
-class ComplaintDataError(ValueError):
+class ComplaintDataError(ContentError):
     """The file as a whole cannot be read as a complaint log (missing, empty, wrong columns).
 
     The message is written for the person holding the file, so notebooks show only the message

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
+from widgets.core.common.errors import ContentError
 from widgets.core.common.paths import datasets_dir
-from widgets.core.common.reader import read_yaml
+from widgets.core.common.reader import ContentReader, read_yaml
 
 TIMELINESS_STEPS = ("acknowledge", "first_response", "resolve")
 RATE_TARGETS = (
@@ -28,7 +29,7 @@ RATE_TARGETS = (
 )
 
 
-class PolicyError(ValueError):
+class PolicyError(ContentError):
     """The policy file is missing a key or holds a value of the wrong kind."""
 
 
@@ -131,77 +132,60 @@ class Policy:
         )
 
 
-def _require(mapping: dict, key: str, where: str, source: str):
-    if not isinstance(mapping, dict) or key not in mapping:
-        raise PolicyError(f"{source}: missing key '{where}{key}'; see datasets/policy.yaml")
-    return mapping[key]
-
-
-def _number(value, key: str, source: str, kind: type = float):
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise PolicyError(f"{source}: '{key}' must be a number, found {value!r}")
-    if kind is int and not float(value).is_integer():
-        raise PolicyError(f"{source}: '{key}' must be a whole number, found {value!r}")
-    return kind(value)
-
-
 def parse_policy(data: dict, source: str = "policy") -> Policy:
     """Build a Policy from the parsed YAML mapping, naming the key that is wrong."""
-    if not isinstance(data, dict):
-        raise PolicyError(f"{source}: expected a mapping of policy settings at the top level")
-    business = _require(data, "business_days", "", source)
+    r = ContentReader(source, PolicyError)
+    top = r.mapping(data, "(top level)")
+    business = r.mapping(r.get(top, "business_days", ""), "business_days")
     holidays = []
-    for raw in _require(business, "holidays", "business_days.", source) or []:
+    for raw in r.get(business, "holidays", "business_days.") or []:
         try:
             holidays.append(raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw)))
-        except ValueError as error:
-            raise PolicyError(f"{source}: holiday {raw!r} is not a YYYY-MM-DD date") from error
+        except ValueError:
+            raise r.fail("business_days.holidays", f"{raw!r} is not a YYYY-MM-DD date"
+                         ) from None
     timeliness = {}
+    steps = r.mapping(r.get(top, "timeliness", ""), "timeliness")
     for step in TIMELINESS_STEPS:
-        entry = _require(_require(data, "timeliness", "", source), step, "timeliness.", source)
-        key = f"timeliness.{step}"
+        where = f"timeliness.{step}."
+        entry = r.mapping(r.get(steps, step, "timeliness."), where.rstrip("."))
         timeliness[step] = TimeTarget(
-            within_business_days=_number(
-                _require(entry, "within_business_days", key + ".", source),
-                key + ".within_business_days", source, int,
-            ),
-            min_share=_number(_require(entry, "min_share", key + ".", source),
-                              key + ".min_share", source),
+            within_business_days=int(r.number(entry, "within_business_days", where,
+                                              integer=True)),
+            min_share=float(r.number(entry, "min_share", where)),
             policy_section=str(entry.get("policy_section", "")),
             clause=str(entry.get("clause", "")),
         )
     rates = {}
+    targets = r.mapping(r.get(top, "rates", ""), "rates")
     for name in RATE_TARGETS:
-        entry = _require(_require(data, "rates", "", source), name, "rates.", source)
+        where = f"rates.{name}."
+        entry = r.mapping(r.get(targets, name, "rates."), where.rstrip("."))
         if ("min" in entry) == ("max" in entry):
-            raise PolicyError(f"{source}: 'rates.{name}' needs exactly one of 'min' or 'max'")
+            raise r.fail(where.rstrip("."), "needs exactly one of 'min' or 'max'")
         rates[name] = RateTarget(
-            min=_number(entry["min"], f"rates.{name}.min", source) if "min" in entry else None,
-            max=_number(entry["max"], f"rates.{name}.max", source) if "max" in entry else None,
+            min=float(r.number(entry, "min", where)) if "min" in entry else None,
+            max=float(r.number(entry, "max", where)) if "max" in entry else None,
             policy_section=str(entry.get("policy_section", "")),
             clause=str(entry.get("clause", "")),
         )
-    priority = _require(data, "priority_rules", "", source)
-    customer_base = data.get("customer_base")
+    priority = r.mapping(r.get(top, "priority_rules", ""), "priority_rules")
     return Policy(
-        organization=str(_require(data, "organization", "", source)),
-        version=str(data.get("version", "")),
-        customer_base=None if customer_base is None else _number(
-            customer_base, "customer_base", source, int),
-        currency=str(data.get("currency", "")),
+        organization=str(r.get(top, "organization", "")),
+        version=str(top.get("version", "")),
+        customer_base=(None if top.get("customer_base") is None
+                       else int(r.number(top, "customer_base", "", integer=True))),
+        currency=str(top.get("currency", "")),
         weekmask=str(business.get("weekmask", "Mon Tue Wed Thu Fri")),
         holidays=tuple(sorted(holidays)),
         timeliness=timeliness,
-        vulnerable_first_response_business_days=_number(
-            _require(priority, "vulnerable_first_response_business_days", "priority_rules.",
-                     source), "priority_rules.vulnerable_first_response_business_days",
-            source, int),
-        safety_acknowledge_business_days=_number(
-            _require(priority, "safety_acknowledge_business_days", "priority_rules.", source),
-            "priority_rules.safety_acknowledge_business_days", source, int),
-        safety_min_escalation_level=_number(
-            _require(priority, "safety_min_escalation_level", "priority_rules.", source),
-            "priority_rules.safety_min_escalation_level", source, int),
+        vulnerable_first_response_business_days=int(r.number(
+            priority, "vulnerable_first_response_business_days", "priority_rules.",
+            integer=True)),
+        safety_acknowledge_business_days=int(r.number(
+            priority, "safety_acknowledge_business_days", "priority_rules.", integer=True)),
+        safety_min_escalation_level=int(r.number(
+            priority, "safety_min_escalation_level", "priority_rules.", integer=True)),
         rates=rates,
         source=source,
     )

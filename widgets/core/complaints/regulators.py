@@ -28,8 +28,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from widgets.core.common.errors import ContentError
 from widgets.core.common.paths import CONTENT_DIR
-from widgets.core.common.reader import read_yaml
+from widgets.core.common.reader import ContentReader, by_id, read_yaml
 from widgets.core.complaints.deadlines import DeadlinePlan, as_datetime
 from widgets.core.complaints.policy import Policy
 
@@ -49,7 +50,7 @@ MILESTONE_KEYS = {"id": True, "label": True, "amount": True, "unit": True, "from
                   "from_text": False}
 
 
-class RegulatorError(ValueError):
+class RegulatorError(ContentError):
     """The regulators file is missing a key or holds a value of the wrong kind."""
 
 
@@ -88,11 +89,7 @@ class Regulator:
     note: str = ""
 
     def milestone(self, milestone_id: str) -> Milestone:
-        for milestone in self.milestones:
-            if milestone.id == milestone_id:
-                return milestone
-        known = ", ".join(m.id for m in self.milestones)
-        raise KeyError(f"{self.id} has no milestone {milestone_id!r}; it has {known}")
+        return by_id(self.milestones, milestone_id, "milestone", owner=self.id, known="it has")
 
 
 @dataclass(frozen=True)
@@ -116,80 +113,51 @@ class DueDate:
 # ----------------------------------------------------------------------------- the file
 
 
-def _text(raw: dict, key: str, where: str, source: str, required: bool) -> str:
-    value = raw.get(key)
-    if value is None and not required:
-        return ""
-    if not isinstance(value, str) or not value.strip():
-        raise RegulatorError(f"{source}: {where}: '{key}' must be a non-empty text")
-    return " ".join(value.split())
+def _keys(r: ContentReader, entry: dict, where: str, spec: dict[str, bool]) -> None:
+    r.keys(entry, where, [k for k, required in spec.items() if required],
+           [k for k, required in spec.items() if not required])
 
 
-def _check_keys(raw: object, spec: dict[str, bool], where: str, source: str) -> dict:
-    if not isinstance(raw, dict):
-        raise RegulatorError(f"{source}: {where} must be a mapping with the keys "
-                             f"{', '.join(spec)}")
-    missing = [key for key, required in spec.items() if required and key not in raw]
-    if missing:
-        raise RegulatorError(f"{source}: {where}: missing key '{missing[0]}'")
-    unknown = [key for key in raw if key not in spec]
-    if unknown:
-        raise RegulatorError(f"{source}: {where}: unknown key '{unknown[0]}' (allowed: "
-                             f"{', '.join(spec)})")
-    return raw
-
-
-def _milestone(raw: object, where: str, source: str, earlier: list[str]) -> Milestone:
-    raw = _check_keys(raw, MILESTONE_KEYS, where, source)
-    milestone_id = _text(raw, "id", where, source, True)
-    where = f"{where} ({milestone_id})"
+def _milestone(r: ContentReader, entry: dict, where: str, earlier: list[str]) -> Milestone:
+    _keys(r, entry, where, MILESTONE_KEYS)
+    milestone_id = r.text(entry, "id", where)
     if milestone_id in earlier or milestone_id == RECEIPT:
-        raise RegulatorError(f"{source}: {where}: the id '{milestone_id}' is used twice; "
-                             "give every milestone its own id")
-    amount = raw["amount"]
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
-        raise RegulatorError(f"{source}: {where}: 'amount' must be a whole number above 0, "
-                             f"found {amount!r}")
-    if raw["unit"] not in UNITS:
-        raise RegulatorError(f"{source}: {where}: 'unit' must be one of {', '.join(UNITS)}, "
-                             f"found {raw['unit']!r}")
-    start = raw["from"]
+        raise r.fail(f"{where}id", f"the id {milestone_id!r} is used twice; give every "
+                     "milestone its own id")
+    amount = int(r.number(entry, "amount", where, low=1, integer=True))
+    unit = r.choice(entry, "unit", where, UNITS)
+    start = r.get(entry, "from", where)
     if start != RECEIPT and start not in earlier:
-        raise RegulatorError(f"{source}: {where}: 'from' must be 'receipt' or the id of an "
-                             f"earlier milestone ({', '.join(earlier) or 'none yet'}), "
-                             f"found {start!r}")
-    if raw["unit"] == "hours" and start != RECEIPT:
-        raise RegulatorError(f"{source}: {where}: a rule in hours must count from receipt, "
-                             "the only start with a time of day")
-    return Milestone(milestone_id, _text(raw, "label", where, source, True), amount,
-                     raw["unit"], start, _text(raw, "from_text", where, source, False))
+        raise r.fail(f"{where}from", f"must be 'receipt' or the id of an earlier milestone "
+                     f"({', '.join(earlier) or 'none yet'}); found {start!r}")
+    if unit == "hours" and start != RECEIPT:
+        raise r.fail(f"{where}unit", "a rule in hours must count from receipt, the only start "
+                     "with a time of day")
+    return Milestone(milestone_id, r.text(entry, "label", where), amount, unit, start,
+                     r.optional_text(entry, "from_text", where))
+
+
+def _regulator(r: ContentReader, entry: dict, where: str) -> Regulator:
+    _keys(r, entry, where, REGULATOR_KEYS)
+    milestones: list[Milestone] = []
+    for place, milestone in r.entries(entry, "milestones", where):
+        milestones.append(_milestone(r, milestone, place, [m.id for m in milestones]))
+    return Regulator(r.text(entry, "id", where),
+                     *(r.text(entry, key, where)
+                       for key in ("name", "jurisdiction", "applies_to", "source")),
+                     tuple(milestones), r.optional_text(entry, "note", where))
 
 
 def parse_regulators(data: object, source: str = "regulators") -> dict[str, Regulator]:
-    """Build the regulators from the parsed YAML, naming the entry and key that is wrong."""
-    if not isinstance(data, dict) or not isinstance(data.get("regulators"), list) \
-            or not data["regulators"]:
-        raise RegulatorError(f"{source}: expected a top-level key 'regulators' with a list of "
-                             "regulators")
-    regulators: dict[str, Regulator] = {}
-    for number, raw in enumerate(data["regulators"], start=1):
-        where = f"regulator #{number}"
-        raw = _check_keys(raw, REGULATOR_KEYS, where, source)
-        regulator_id = _text(raw, "id", where, source, True)
-        where = f"regulator {regulator_id}"
-        if regulator_id in regulators:
-            raise RegulatorError(f"{source}: {where}: the id is used twice")
-        if not isinstance(raw["milestones"], list) or not raw["milestones"]:
-            raise RegulatorError(f"{source}: {where}: 'milestones' must be a non-empty list")
-        milestones: list[Milestone] = []
-        for position, entry in enumerate(raw["milestones"], start=1):
-            milestones.append(_milestone(entry, f"{where}, milestone #{position}", source,
-                                         [m.id for m in milestones]))
-        regulators[regulator_id] = Regulator(
-            regulator_id, *(_text(raw, key, where, source, True)
-                            for key in ("name", "jurisdiction", "applies_to", "source")),
-            tuple(milestones), _text(raw, "note", where, source, False))
-    return regulators
+    """Build the regulators from the parsed YAML, naming the entry and key that is wrong; every
+    broken regulator is reported at once."""
+    r = ContentReader(source, RegulatorError, collect=True)
+    top = r.mapping(data, "(top level)")
+    r.keys(top, "", ("regulators",))
+    regulators = r.each(top, "regulators", "", lambda entry, where: _regulator(r, entry, where))
+    r.unique([regulator.id for regulator in regulators], "regulators")
+    r.done()
+    return {regulator.id: regulator for regulator in regulators}
 
 
 def load_regulators(path: str | Path | None = None) -> dict[str, Regulator]:

@@ -24,8 +24,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from widgets.core.common.errors import ContentError
 from widgets.core.common.paths import CONTENT_DIR, work_dir
-from widgets.core.common.reader import read_yaml
+from widgets.core.common.reader import ContentReader
 from widgets.core.common.storage import ReadResult, atomic_write_json, read_json
 from widgets.core.complaints.kpis import pareto
 
@@ -160,38 +161,30 @@ class FishboneCategory:
     prompts: tuple[str, ...]
 
 
-class FishboneContentError(ValueError):
+class FishboneContentError(ContentError):
     """fishbone.yaml is malformed; the message names the file, entry and key."""
 
 
 def load_fishbone_categories(path: str | Path | None = None) -> tuple[FishboneCategory, ...]:
     """The fishbone's bones and the questions that help learners fill them."""
     path = Path(path) if path is not None else FISHBONE_FILE
-    data = read_yaml(path, FishboneContentError, "fishbone categories")
-    entries = data.get("categories") if isinstance(data, dict) else None
-    if not isinstance(entries, list) or not entries:
-        raise FishboneContentError(f"{path}: expected a 'categories' list of entries with "
-                                   "key, label and prompts")
-    categories, seen = [], set()
-    for number, entry in enumerate(entries, start=1):
-        where = f"{path}: category {number}"
-        if not isinstance(entry, dict) or set(entry) != {"key", "label", "prompts"}:
-            found = sorted(entry) if isinstance(entry, dict) else entry
-            raise FishboneContentError(f"{where}: needs exactly the keys key, label, prompts; "
-                                       f"found {found!r}")
-        key, label, prompts = entry["key"], entry["label"], entry["prompts"]
-        if not isinstance(key, str) or not re.fullmatch(r"[a-z]+(_[a-z]+)*", key):
-            raise FishboneContentError(f"{where}: key {key!r} must be lowercase_with_underscores")
-        if key in seen:
-            raise FishboneContentError(f"{where}: key {key!r} is used twice; keys are unique")
-        if not isinstance(label, str) or not label.strip():
-            raise FishboneContentError(f"{where} ({key}): label must be non-empty text")
-        if (not isinstance(prompts, list) or len(prompts) < 2
-                or not all(isinstance(p, str) and p.strip() for p in prompts)):
-            raise FishboneContentError(f"{where} ({key}): prompts must be a list of at least "
-                                       "two questions")
-        seen.add(key)
-        categories.append(FishboneCategory(key, label.strip(), tuple(p.strip() for p in prompts)))
+    r = ContentReader(path, FishboneContentError, collect=True)
+    top = r.document("fishbone categories", ("categories",))
+
+    def category(entry: dict, where: str) -> FishboneCategory:
+        r.keys(entry, where, ("key", "label", "prompts"))
+        key = r.text(entry, "key", where)
+        if not re.fullmatch(r"[a-z]+(_[a-z]+)*", key):
+            raise r.fail(f"{where}key", f"must be lowercase_with_underscores; found {key!r}")
+        prompts = r.texts(entry, "prompts", where)
+        if len(prompts) < 2:
+            raise r.fail(f"{where}prompts", f"must be a list of at least two questions; "
+                         f"found {list(prompts)!r}")
+        return FishboneCategory(key, r.text(entry, "label", where), prompts)
+
+    categories = r.each(top, "categories", "", category)
+    r.unique([category.key for category in categories], "categories")
+    r.done()
     return tuple(categories)
 
 

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from widgets.core.common.errors import ContentError
 from widgets.core.common.paths import CONTENT_DIR
-from widgets.core.common.reader import read_yaml
+from widgets.core.common.reader import ContentReader, read_yaml
 
 CLAUSES_FILE = CONTENT_DIR / "clauses.yaml"
 HOME_STANDARD = "10002"
@@ -29,7 +30,7 @@ TITLE_NOTE = (
 _NUMBER = re.compile(r"(?:[0-9]+|[A-Z])(?:\.[0-9]+)*")
 
 
-class ClausesError(ValueError):
+class ClausesError(ContentError):
     """clauses.yaml is malformed; the message names the file, the entry and the field."""
 
 
@@ -68,78 +69,57 @@ class Clause:
         return f"{self.label} [{self.confidence}]"
 
 
-def _text(entry: dict[str, Any], field: str, where: str, source: str) -> str:
-    value = entry.get(field)
-    if not isinstance(value, str) or not value.strip():
-        raise ClausesError(f"{source}: {where}: field '{field}' must be a non-empty text")
-    return value.strip()
+def _standard(r: ContentReader, entry: dict, where: str) -> Standard:
+    return Standard(key=r.text(entry, "key", where), name=r.text(entry, "name", where),
+                    title=r.text(entry, "title", where), role=r.text(entry, "role", where),
+                    confidence=r.choice(entry, "confidence", where, CONFIDENCE))
 
 
-def _confidence(entry: dict[str, Any], where: str, source: str) -> str:
-    value = entry.get("confidence")
-    if value not in CONFIDENCE:
-        raise ClausesError(
-            f"{source}: {where}: field 'confidence' must be C or R (see the file header), "
-            f"got {value!r}"
-        )
-    return value
+def _clause(r: ContentReader, entry: dict, where: str, standards: dict[str, Standard]
+            ) -> Clause:
+    clause_id = r.text(entry, "id", where)
+    key, _, number = clause_id.rpartition(":")
+    key = key or HOME_STANDARD
+    if key not in standards:
+        raise r.fail(f"{where}id", f"{clause_id!r} names an unknown standard {key!r}; add it "
+                     "to 'standards'")
+    if not _NUMBER.fullmatch(number):
+        raise r.fail(f"{where}id", f"{clause_id!r}: the clause number must look like 7, 7.5, "
+                     "B or A.6")
+    return Clause(id=clause_id, standard=standards[key], number=number,
+                  title=r.text(entry, "title", where), summary=r.text(entry, "summary", where),
+                  confidence=r.choice(entry, "confidence", where, CONFIDENCE))
 
 
 def parse_clauses(document: Any, source: str) -> dict[str, Clause]:
-    """Build the clause index from the parsed YAML; raise :class:`ClausesError` on the first
-    malformed entry, naming ``source``, the entry and the field."""
-    if not isinstance(document, dict):
-        raise ClausesError(f"{source}: the file must hold a mapping with 'standards' and 'clauses'")
+    """Build the clause index from the parsed YAML; raise :class:`ClausesError` naming
+    ``source``, the entry and the field of every malformed entry at once."""
+    r = ContentReader(source, ClausesError, collect=True)
+    top = r.mapping(document, "(top level)")
+    r.keys(top, "", ("standards", "clauses"))
     standards: dict[str, Standard] = {}
-    for position, entry in enumerate(document.get("standards") or [], start=1):
-        where = f"standards entry {position}"
-        if not isinstance(entry, dict):
-            raise ClausesError(f"{source}: {where} must be a mapping")
-        key = _text(entry, "key", where, source)
-        if key in standards:
-            raise ClausesError(f"{source}: {where}: standard key {key!r} is listed twice")
-        standards[key] = Standard(
-            key=key,
-            name=_text(entry, "name", f"standard {key}", source),
-            title=_text(entry, "title", f"standard {key}", source),
-            role=_text(entry, "role", f"standard {key}", source),
-            confidence=_confidence(entry, f"standard {key}", source),
-        )
+    for where, entry in r.entries(top, "standards", ""):
+        with r.entry():
+            standard = _standard(r, entry, where)
+            if standard.key in standards:
+                raise r.fail(f"{where}key", f"standard key {standard.key!r} is listed twice")
+            standards[standard.key] = standard
     if HOME_STANDARD not in standards:
-        raise ClausesError(f"{source}: 'standards' must list ISO {HOME_STANDARD}")
+        r.problem("standards", f"must list ISO {HOME_STANDARD}")
+    r.done()
     clauses = {
         key: Clause(key, standard, "", standard.title, standard.role, standard.confidence)
         for key, standard in standards.items()
         if key != HOME_STANDARD
     }
-    for position, entry in enumerate(document.get("clauses") or [], start=1):
-        where = f"clauses entry {position}"
-        if not isinstance(entry, dict):
-            raise ClausesError(f"{source}: {where} must be a mapping")
-        clause_id = _text(entry, "id", where, source)
-        where = f"clause {clause_id!r}"
-        if clause_id in clauses:
-            raise ClausesError(
-                f"{source}: {where} is listed twice (or clashes with a standard key)"
-            )
-        key, _, number = clause_id.rpartition(":")
-        key = key or HOME_STANDARD
-        if key not in standards:
-            raise ClausesError(
-                f"{source}: {where}: unknown standard {key!r}; add it to 'standards'"
-            )
-        if not _NUMBER.fullmatch(number):
-            raise ClausesError(
-                f"{source}: {where}: the clause number must look like 7, 7.5, B or A.6"
-            )
-        clauses[clause_id] = Clause(
-            id=clause_id,
-            standard=standards[key],
-            number=number,
-            title=_text(entry, "title", where, source),
-            summary=_text(entry, "summary", where, source),
-            confidence=_confidence(entry, where, source),
-        )
+    for where, entry in r.entries(top, "clauses", ""):
+        with r.entry():
+            clause = _clause(r, entry, where, standards)
+            if clause.id in clauses:
+                raise r.fail(f"{where}id", f"clause {clause.id!r} is listed twice (or clashes "
+                             "with a standard key)")
+            clauses[clause.id] = clause
+    r.done()
     return clauses
 
 

@@ -43,9 +43,10 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from widgets.core.common.errors import ContentError
 from widgets.core.common.figures import figure_png
 from widgets.core.common.paths import CONTENT_DIR, work_dir
-from widgets.core.common.reader import read_yaml
+from widgets.core.common.reader import ContentReader, by_id, read_yaml
 from widgets.core.common.storage import ReadResult, atomic_write_json, read_json
 from widgets.core.complaints.rootcause import safe_filename
 from widgets.core.course.clauses import TITLE_NOTE, Clause, load_clauses
@@ -65,7 +66,7 @@ _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _TIMESTAMP = "%Y-%m-%dT%H:%M:%SZ"
 
 
-class ChecklistError(ValueError):
+class ChecklistError(ContentError):
     """The checklist file is broken; the message lists every problem found."""
 
 
@@ -125,134 +126,97 @@ class Checklist:
         return tuple(item for group in self.groups for item in group.items)
 
     def item(self, item_id: str) -> Item:
-        for item in self.items:
-            if item.id == item_id:
-                return item
-        raise KeyError(f"the checklist has no statement {item_id!r}")
+        return by_id(self.items, item_id, "statement", owner="the checklist")
 
     def group(self, clause: str) -> Group:
-        for group in self.groups:
-            if group.clause == clause:
-                return group
-        raise KeyError(f"the checklist has no group for clause {clause!r}")
+        return by_id(self.groups, clause, "group for clause", owner="the checklist",
+                     known="clauses:", attr="clause")
 
     def level(self, level: int) -> Level:
         return self.scale[level]
 
 
-def _text(value: Any) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
+def _level(r: ContentReader, entry: dict, where: str) -> Level:
+    r.keys(entry, where, ("level", "name", "meaning"))
+    return Level(entry["level"], r.text(entry, "name", where), r.text(entry, "meaning", where))
 
 
-def _check_scale(raw: Any, problems: list[str], where: str) -> tuple[Level, ...]:
-    if not isinstance(raw, list) or [entry.get("level") if isinstance(entry, dict) else None
-                                     for entry in raw] != list(LEVELS):
-        problems.append(f"{where}: 'scale' must list the levels {', '.join(map(str, LEVELS))} "
-                        "in order, each with level, name and meaning")
-        return ()
-    levels = []
-    for entry in raw:
-        name, meaning = _text(entry.get("name")), _text(entry.get("meaning"))
-        if set(entry) != {"level", "name", "meaning"} or not name or not meaning:
-            problems.append(f"{where}: scale level {entry['level']} needs exactly a non-empty "
-                            "name and meaning")
-            continue
-        levels.append(Level(entry["level"], name, " ".join(meaning.split())))
-    return tuple(levels)
+def _kebab_id(r: ContentReader, entry: dict, where: str) -> str:
+    value = r.get(entry, "id", where)
+    if not isinstance(value, str) or not _ID.fullmatch(value):
+        raise r.fail(f"{where}id", f"must be kebab-case letters and digits; found {value!r}")
+    return value
 
 
-def _check_item(raw: Any, group: str, position: int, catalogue: dict[str, Clause],
-                seen: set[str], problems: list[str], where: str) -> Item | None:
-    label = f"{where}: group {group}, statement {position}"
-    before = len(problems)
-    if not isinstance(raw, dict):
-        problems.append(f"{label} must be a mapping")
+def _item(r: ContentReader, entry: dict, where: str, group: str,
+          catalogue: dict[str, Clause]) -> Item | None:
+    """The statement, or None when it has problems (each field is checked on its own, so a
+    trainer sees all of them)."""
+    before = len(r.problems)
+    r.check(lambda: r.known(entry, where, ("id", "clauses", "weight", "statement", "action")))
+    item_id = r.check(lambda: _kebab_id(r, entry, where))
+    clauses = r.check(lambda: r.members(entry, "clauses", where, catalogue,
+                                        "quoted clause ids from clauses.yaml, e.g. ['7.5']"))
+    weight = r.check(lambda: r.number(entry, "weight", where, low=WEIGHTS[0], high=WEIGHTS[-1],
+                                      integer=True))
+    statement = r.check(lambda: r.text(entry, "statement", where))
+    action = r.check(lambda: r.text(entry, "action", where))
+    if len(r.problems) > before:
         return None
-    item_id = raw.get("id")
-    if isinstance(item_id, str) and _ID.fullmatch(item_id):
-        label = f"{where}: statement {item_id!r}"
-        if item_id in seen:
-            problems.append(f"{label}: the id is used twice; ids must be unique")
-        seen.add(item_id)
+    return Item(item_id, group, clauses, int(weight), statement, action)
+
+
+def _parse_checklist(document: Any, path: Path, catalogue: dict[str, Clause]) -> Checklist:
+    """The checklist, or ChecklistError listing every problem of the file at once."""
+    r = ContentReader(path, ChecklistError, collect=True)
+    top = r.mapping(document, "(top level)")
+    r.check(lambda: r.known(top, "", ("title", "target_level", "scale", "groups")))
+    title = r.check(lambda: r.text(top, "title", ""))
+    target = r.check(lambda: r.number(top, "target_level", "", low=LEVELS[1], high=MAX_LEVEL,
+                                      integer=True))
+    raw_scale = top.get("scale")
+    scale: list[Level] = []
+    if not isinstance(raw_scale, list) or [e.get("level") if isinstance(e, dict) else None
+                                           for e in raw_scale] != list(LEVELS):
+        r.problem("scale", f"must list the levels {', '.join(map(str, LEVELS))} in order, each "
+                  "with level, name and meaning")
     else:
-        problems.append(f"{label}: 'id' must be kebab-case letters and digits (got {item_id!r})")
-    allowed = {"id", "clauses", "weight", "statement", "action"}
-    for key in sorted(set(raw) - allowed):
-        problems.append(f"{label}: unknown field {key!r} (allowed: {', '.join(sorted(allowed))})")
-    clauses = raw.get("clauses")
-    if not isinstance(clauses, list) or not clauses:
-        problems.append(f"{label}: 'clauses' must list at least one clause id, e.g. ['7.5']")
-        clauses = []
-    for ref in clauses:
-        if not isinstance(ref, str) or ref not in catalogue:
-            problems.append(f"{label}: clause {ref!r} is not in clauses.yaml (quote numbers: "
-                            "'7.5')")
-    weight = raw.get("weight")
-    if isinstance(weight, bool) or weight not in WEIGHTS:
-        problems.append(f"{label}: 'weight' must be 1, 2 or 3 (got {weight!r})")
-    statement, action = _text(raw.get("statement")), _text(raw.get("action"))
-    for key, value in (("statement", statement), ("action", action)):
-        if value is None:
-            problems.append(f"{label}: {key!r} must be a non-empty text")
-    if len(problems) > before:
-        return None
-    return Item(item_id, group, tuple(clauses), weight, " ".join(statement.split()),
-                " ".join(action.split()))
+        scale = r.each(top, "scale", "", lambda entry, where: _level(r, entry, where))
+    raw_groups = top.get("groups")
+    clauses = ([g.get("clause") if isinstance(g, dict) else None for g in raw_groups]
+               if isinstance(raw_groups, list) else raw_groups)
+    if clauses != list(GROUP_CLAUSES):
+        r.problem("groups", f"must have one entry per clause {', '.join(GROUP_CLAUSES)}, in "
+                  f"that order; found {clauses!r}")
+        r.done()
 
+    def group(entry: dict, where: str) -> Group:
+        r.known(entry, where, ("clause", "items"))
+        clause = entry["clause"]
+        items = r.each(entry, "items", where,
+                       lambda item, place: _item(r, item, place, clause, catalogue))
+        return Group(clause, catalogue[clause].title, tuple(i for i in items if i is not None))
 
-def _parse_checklist(document: Any, path: Path, catalogue: dict[str, Clause]
-                     ) -> tuple[Checklist | None, list[str]]:
-    where = str(path)
-    problems: list[str] = []
-    if not isinstance(document, dict):
-        return None, [f"{where}: expected a mapping with title, target_level, scale and groups"]
-    for key in sorted(set(document) - {"title", "target_level", "scale", "groups"}):
-        problems.append(f"{where}: unknown top-level key {key!r}")
-    title = _text(document.get("title"))
-    if title is None:
-        problems.append(f"{where}: 'title' must be a non-empty text")
-    target = document.get("target_level")
-    if isinstance(target, bool) or target not in LEVELS[1:]:
-        problems.append(f"{where}: 'target_level' must be 1, 2, 3 or 4 (got {target!r})")
-    scale = _check_scale(document.get("scale"), problems, where)
-    raw_groups = document.get("groups")
-    clauses = [g.get("clause") if isinstance(g, dict) else None for g in raw_groups or []]
-    if not isinstance(raw_groups, list) or clauses != list(GROUP_CLAUSES):
-        problems.append(f"{where}: 'groups' must have one entry per clause "
-                        f"{', '.join(GROUP_CLAUSES)}, in that order (found {clauses})")
-        return None, problems
-    seen: set[str] = set()
-    groups = []
-    for raw in raw_groups:
-        clause = raw["clause"]
-        for key in sorted(set(raw) - {"clause", "items"}):
-            problems.append(f"{where}: group {clause}: unknown key {key!r}")
-        entries = raw.get("items")
-        if not isinstance(entries, list) or not entries:
-            problems.append(f"{where}: group {clause}: 'items' must list its statements")
-            entries = []
-        items = [_check_item(entry, clause, number, catalogue, seen, problems, where)
-                 for number, entry in enumerate(entries, start=1)]
-        groups.append(Group(clause, catalogue[clause].title,
-                            tuple(item for item in items if item is not None)))
-    total = sum(len(group.items) for group in groups)
-    if total < MIN_STATEMENTS:
-        problems.append(f"{where}: {total} statements; the self-assessment needs at least "
-                        f"{MIN_STATEMENTS}")
-    if problems:
-        return None, problems
-    return Checklist(title, target, scale, tuple(groups), path), []
+    groups = r.each(top, "groups", "", group)
+    r.unique([entry["id"] for g in raw_groups if isinstance(g.get("items"), list)
+              for entry in g["items"] if isinstance(entry, dict)
+              and isinstance(entry.get("id"), str)], "groups")
+    total = sum(len(g.items) for g in groups)
+    if total < MIN_STATEMENTS and not r.problems:
+        r.problem("groups", f"hold {total} statements; the self-assessment needs at least "
+                  f"{MIN_STATEMENTS}")
+    r.done()
+    return Checklist(title, int(target), tuple(scale), tuple(groups), path)
 
 
 def validate_checklist(path: str | Path | None = None, *,
                        clauses: dict[str, Clause] | None = None) -> list[str]:
     """Every problem in the checklist file (empty: valid)."""
-    path = Path(path) if path is not None else CHECKLIST_FILE
     try:
-        document = read_yaml(path, ChecklistError, "self-assessment checklist")
+        load_checklist(path, clauses=clauses)
     except ChecklistError as error:
-        return [str(error)]
-    return _parse_checklist(document, path, clauses or load_clauses())[1]
+        return error.problems
+    return []
 
 
 def load_checklist(path: str | Path | None = None, *,
@@ -261,11 +225,7 @@ def load_checklist(path: str | Path | None = None, *,
     problem when the file is not valid."""
     path = Path(path) if path is not None else CHECKLIST_FILE
     document = read_yaml(path, ChecklistError, "self-assessment checklist")
-    checklist, problems = _parse_checklist(document, path, clauses or load_clauses())
-    if checklist is None:
-        raise ChecklistError("invalid self-assessment checklist:\n"
-                             + "\n".join(f"  - {p}" for p in problems))
-    return checklist
+    return _parse_checklist(document, path, clauses or load_clauses())
 
 
 # ----------------------------------------------------------------------------- scores

@@ -28,8 +28,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from widgets.core.common.errors import ContentError
 from widgets.core.common.paths import CONTENT_DIR
-from widgets.core.common.reader import read_yaml
+from widgets.core.common.reader import ContentReader
 from widgets.core.complaints.breaches import RULES, find_policy_breaches
 from widgets.core.complaints.kpis import business_days_to
 from widgets.core.complaints.policy import Policy
@@ -110,7 +111,7 @@ CONDITIONS: dict[str, Condition] = {
 # --------------------------------------------------------------------------- criteria
 
 
-class AuditCriteriaError(ValueError):
+class AuditCriteriaError(ContentError):
     """audit-criteria.yaml is malformed or disagrees with breaches.RULES."""
 
 
@@ -157,64 +158,46 @@ def _days(value: float) -> str:
     return "1 business day" if value == 1 else f"{value:.0f} business days"
 
 
-def _criterion(entry: object, where: str) -> AuditCriterion:
-    if not isinstance(entry, dict) or set(entry) != set(_CRITERION_KEYS):
-        found = sorted(entry) if isinstance(entry, dict) else entry
-        raise AuditCriteriaError(f"{where}: needs exactly the keys {', '.join(_CRITERION_KEYS)}; "
-                                 f"found {found!r}")
-    rule = entry["rule"]
-    if rule not in RULES:
-        raise AuditCriteriaError(f"{where}: rule {rule!r} is not a breach rule; use one of "
-                                 f"{', '.join(RULES)}")
-    where = f"{where} ({rule})"
-    for key in ("title", "requirement", "policy_section", "clause"):
-        if not isinstance(entry[key], str) or not entry[key].strip():
-            raise AuditCriteriaError(f"{where}: '{key}' must be non-empty text (quote numbers "
-                                     "such as \"4.2\")")
+def _criterion(r: ContentReader, entry: dict, where: str) -> AuditCriterion:
+    r.keys(entry, where, _CRITERION_KEYS)
+    rule = r.choice(entry, "rule", where, tuple(RULES))
+    title, requirement = r.text(entry, "title", where), r.text(entry, "requirement", where)
+    section, clause = r.text(entry, "policy_section", where), r.text(entry, "clause", where)
     expected = RULES[rule]
-    if (entry["policy_section"], entry["clause"]) != (expected.policy_section, expected.clause):
-        raise AuditCriteriaError(
-            f"{where}: cites policy {entry['policy_section']} / clause {entry['clause']}, but "
-            f"breaches.RULES has policy {expected.policy_section} / clause {expected.clause}; "
-            "make them agree")
-    fields = {name for _, name, _, _ in string.Formatter().parse(entry["requirement"]) if name}
+    if (section, clause) != (expected.policy_section, expected.clause):
+        raise r.fail(where.rstrip("."), f"({rule}) cites policy {section} / clause {clause}, "
+                     f"but breaches.RULES has policy {expected.policy_section} / clause "
+                     f"{expected.clause}; make them agree")
+    fields = {name for _, name, _, _ in string.Formatter().parse(requirement) if name}
     unknown = sorted(fields - set(PLACEHOLDERS))
     if unknown:
-        raise AuditCriteriaError(f"{where}: unknown placeholder(s) {', '.join(unknown)} in "
-                                 f"requirement; use {', '.join(PLACEHOLDERS)}")
-    conditions = entry["applies_when"]
-    if (not isinstance(conditions, list) or not conditions
-            or not all(c in CONDITIONS for c in conditions)):
-        raise AuditCriteriaError(f"{where}: applies_when must be a non-empty list drawn from "
-                                 f"{', '.join(CONDITIONS)}; found {conditions!r}")
-    keywords = entry["keywords"]
+        raise r.fail(f"{where}requirement", f"has unknown placeholder(s) {', '.join(unknown)}; "
+                     f"use {', '.join(PLACEHOLDERS)}")
+    conditions = r.members(entry, "applies_when", where, CONDITIONS, "conditions")
+    keywords = r.get(entry, "keywords", where)
     if (not isinstance(keywords, list) or not keywords
             or not all(isinstance(k, str) and k.strip() == k and k == k.lower() and k
                        for k in keywords)):
-        raise AuditCriteriaError(f"{where}: keywords must be a non-empty list of lowercase "
-                                 f"word stems; found {keywords!r}")
-    return AuditCriterion(rule, entry["title"].strip(), " ".join(entry["requirement"].split()),
-                          entry["policy_section"], entry["clause"], tuple(conditions),
-                          tuple(keywords))
+        raise r.fail(f"{where}keywords", f"must be a non-empty list of lowercase word stems; "
+                     f"found {keywords!r}")
+    return AuditCriterion(rule, title, requirement, section, clause, conditions, tuple(keywords))
 
 
 def load_audit_criteria(path: str | Path | None = None) -> tuple[AuditCriterion, ...]:
-    """Read and check the criteria: one per breach rule, agreeing with breaches.RULES."""
+    """Read and check the criteria: one per breach rule, agreeing with breaches.RULES; every
+    broken criterion is reported at once."""
     path = Path(path) if path is not None else CRITERIA_FILE
-    data = read_yaml(path, AuditCriteriaError, "audit criteria")
-    entries = data.get("criteria") if isinstance(data, dict) else None
-    if not isinstance(entries, list):
-        raise AuditCriteriaError(f"{path}: expected a top-level 'criteria' list")
-    criteria = [_criterion(entry, f"{path}: criterion {number}")
-                for number, entry in enumerate(entries, start=1)]
+    r = ContentReader(path, AuditCriteriaError, collect=True)
+    top = r.document("audit criteria", ("criteria",))
+    criteria = r.each(top, "criteria", "", lambda entry, where: _criterion(r, entry, where))
     rules = [c.rule for c in criteria]
-    repeated = sorted({r for r in rules if rules.count(r) > 1})
-    missing = [r for r in RULES if r not in rules]
-    if repeated or missing:
-        raise AuditCriteriaError(
-            f"{path}: every breach rule needs exactly one criterion"
-            + (f"; repeated: {', '.join(repeated)}" if repeated else "")
-            + (f"; missing: {', '.join(missing)}" if missing else ""))
+    repeated = sorted({rule for rule in rules if rules.count(rule) > 1})
+    missing = [rule for rule in RULES if rule not in rules]
+    if (repeated or missing) and not r.problems:
+        r.problem("criteria", "needs exactly one criterion for every breach rule"
+                  + (f"; repeated: {', '.join(repeated)}" if repeated else "")
+                  + (f"; missing: {', '.join(missing)}" if missing else ""))
+    r.done()
     return tuple(criteria)
 
 

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from widgets.core.common.errors import ContentError
 from widgets.core.common.paths import CONTENT_DIR
-from widgets.core.common.reader import read_yaml
+from widgets.core.common.reader import ContentReader, by_id, read_yaml
 from widgets.core.course.clauses import Clause, load_clauses
 from widgets.core.course.questions import Item, Question, QuestionResult, check_answer
 
@@ -34,7 +35,7 @@ STAGES = ("preparation", "external audit", "certificate cycle")
 _STEP_KEYS = ("id", "title", "stage", "who", "what", "clauses")
 
 
-class CertificationPathError(ValueError):
+class CertificationPathError(ContentError):
     """certification-path.yaml is malformed; the message names the file, step and key."""
 
 
@@ -59,73 +60,43 @@ class CertificationPath:
     steps: tuple[Step, ...]
 
     def step(self, step_id: str) -> Step:
-        for step in self.steps:
-            if step.id == step_id:
-                return step
-        raise KeyError(f"the certification path has no step {step_id!r}")
+        return by_id(self.steps, step_id, "step", owner="the certification path")
 
 
-def _fail(source: str, where: str, message: str) -> CertificationPathError:
-    return CertificationPathError(f"{source}: {where}: {message}")
-
-
-def _text(entry: Mapping[str, Any], key: str, where: str, source: str) -> str:
-    value = entry.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise _fail(source, f"{where}.{key}", "must be a non-empty text")
-    return " ".join(value.split())
-
-
-def _step(raw: Any, where: str, source: str, catalogue: Mapping[str, Clause]) -> Step:
-    if not isinstance(raw, dict) or set(raw) != set(_STEP_KEYS):
-        found = sorted(raw) if isinstance(raw, dict) else raw
-        raise _fail(source, where, f"needs exactly the keys {', '.join(_STEP_KEYS)}; "
-                    f"found {found!r}")
-    where = f"step {raw['id']!r}"
-    if raw["stage"] not in STAGES:
-        raise _fail(source, f"{where}.stage", f"must be one of {', '.join(STAGES)} "
-                    f"(got {raw['stage']!r})")
-    clauses = raw["clauses"]
-    if not isinstance(clauses, list) or not all(c in catalogue for c in clauses):
-        raise _fail(source, f"{where}.clauses", f"must be a list of quoted clause ids from "
-                    f"clauses.yaml (got {clauses!r})")
-    return Step(_text(raw, "id", where, source), _text(raw, "title", where, source),
-                raw["stage"], _text(raw, "who", where, source), _text(raw, "what", where, source),
-                tuple(clauses))
+def _step(r: ContentReader, e: dict, w: str, catalogue: Mapping[str, Clause]) -> Step:
+    r.keys(e, w, _STEP_KEYS)
+    return Step(r.text(e, "id", w), r.text(e, "title", w), r.choice(e, "stage", w, STAGES),
+                r.text(e, "who", w), r.text(e, "what", w),
+                r.members(e, "clauses", w, catalogue, "quoted clause ids from clauses.yaml",
+                          allow_empty=True))
 
 
 def parse_certification_path(document: Any, source: str,
                              catalogue: Mapping[str, Clause] | None = None) -> CertificationPath:
     """Build the path from parsed YAML. Stages must not go backwards, surveillance years must
-    fall inside the certificate's validity, and step ids must be unique."""
+    fall inside the certificate's validity, and step ids must be unique. Every broken step is
+    reported at once."""
     catalogue = catalogue if catalogue is not None else load_clauses()
-    if not isinstance(document, dict):
-        raise _fail(source, "top level", "must be a mapping with title, note, "
-                    "certificate_years, surveillance_years and steps")
-    years = document.get("certificate_years")
-    if isinstance(years, bool) or not isinstance(years, int) or years < 1:
-        raise _fail(source, "certificate_years", f"must be a whole number of years (got {years!r})")
-    surveillance = document.get("surveillance_years")
+    r = ContentReader(source, CertificationPathError, collect=True)
+    top = r.mapping(document, "(top level)")
+    r.keys(top, "", ("title", "note", "certificate_years", "surveillance_years", "steps"))
+    title, note = r.text(top, "title", ""), r.text(top, "note", "")
+    years = int(r.number(top, "certificate_years", "", low=1, integer=True))
+    surveillance = r.get(top, "surveillance_years", "")
     if (not isinstance(surveillance, list)
             or not all(isinstance(y, int) and not isinstance(y, bool) and 0 < y < years
                        for y in surveillance)
             or list(surveillance) != sorted(set(surveillance))):
-        raise _fail(source, "surveillance_years", f"must list increasing years between 1 and "
-                    f"{years - 1} (got {surveillance!r})")
-    raw_steps = document.get("steps")
-    if not isinstance(raw_steps, list) or len(raw_steps) < 3:
-        raise _fail(source, "steps", "must list at least 3 steps, in the order they happen")
-    steps = tuple(_step(raw, f"steps[{n}]", source, catalogue)
-                  for n, raw in enumerate(raw_steps, start=1))
-    ids = [step.id for step in steps]
-    if len(set(ids)) != len(ids):
-        raise _fail(source, "steps", "every step id must be unique")
+        r.problem("surveillance_years", f"must list increasing years between 1 and "
+                  f"{years - 1}; found {surveillance!r}")
+    steps = r.each(top, "steps", "", lambda e, w: _step(r, e, w, catalogue), at_least=3,
+                   unit="steps, in the order they happen")
+    r.unique([step.id for step in steps], "steps")
     stage_numbers = [STAGES.index(step.stage) for step in steps]
     if stage_numbers != sorted(stage_numbers):
-        raise _fail(source, "steps", f"stages must follow the order {' → '.join(STAGES)}")
-    return CertificationPath(_text(document, "title", "top level", source),
-                             _text(document, "note", "top level", source), years,
-                             tuple(surveillance), steps)
+        r.problem("steps", f"stages must follow the order {' → '.join(STAGES)}")
+    r.done()
+    return CertificationPath(title, note, years, tuple(surveillance), tuple(steps))
 
 
 def load_certification_path(path: str | Path | None = None) -> CertificationPath:

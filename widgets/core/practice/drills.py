@@ -2,12 +2,13 @@
 
 Why: recognising a principle or a responsibility in a real situation is the skill the modules
 teach, and it is learned by doing many short cases with immediate feedback rather than by
-reading a list. Four drills use this one engine, each a YAML file under widgets/content/:
+reading a list. Five drills use this one engine, each a YAML file under widgets/content/:
 
 * ``complaint-cases``       is it a complaint, not a complaint, or outside the scope (1, 3)?
 * ``principle-cases``       which guiding principle of clause 4 is most at stake (4.1-4.15)?
 * ``principle-editions``    which 2018 principles were kept, renamed or added since 2004/2014?
 * ``responsibility-cases``  who is responsible under 5.4: top management, the representative, …
+* ``conduct-code-cases``    is a sentence a promise worth putting in a customer code (ISO 10001)?
 
 A case names its one best answer and may name other categories that are ``also`` relevant,
 with the reason: real situations rarely touch only one principle, and a learner who picks a
@@ -22,24 +23,24 @@ shuffled reproducibly from a seed, so a test (or a trainer demonstrating) sees t
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from widgets.core.common.errors import ContentError
 from widgets.core.common.paths import CONTENT_DIR
-from widgets.core.common.reader import read_yaml
+from widgets.core.common.reader import ContentReader, by_id, read_yaml
 from widgets.core.course.clauses import Clause, load_clauses
 
-DRILL_IDS = ("complaint-cases", "principle-cases", "principle-editions", "responsibility-cases")
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+DRILL_IDS = ("complaint-cases", "principle-cases", "principle-editions", "responsibility-cases",
+             "conduct-code-cases")
 _DRILL_KEYS = ("id", "title", "instructions", "categories", "cases")
 _CATEGORY_KEYS = ("id", "label", "clauses", "summary")
 _CASE_KEYS = ("id", "text", "answer", "explanation", "clauses", "also")
 
 
-class DrillError(ValueError):
+class DrillError(ContentError):
     """A drill file is malformed; the message names the file, the entry and the field."""
 
 
@@ -80,125 +81,67 @@ class Drill:
     source: str
 
     def category(self, category_id: str) -> Category:
-        for category in self.categories:
-            if category.id == category_id:
-                return category
-        known = ", ".join(c.id for c in self.categories)
-        raise KeyError(f"drill {self.id!r} has no category {category_id!r}; categories: {known}")
+        return by_id(self.categories, category_id, "category", owner=f"drill {self.id!r}",
+                     known="categories:")
 
 
 # ----------------------------------------------------------------------------- loading
 
 
-class _Reader:
-    def __init__(self, source: str, catalogue: dict[str, Clause]) -> None:
-        self.source = source
-        self.catalogue = catalogue
-
-    def fail(self, where: str, message: str) -> DrillError:
-        return DrillError(f"{self.source}: {where}: {message}")
-
-    def mapping(self, value: Any, where: str, allowed: tuple[str, ...]) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise self.fail(where, f"must be a mapping with the keys {', '.join(allowed)}")
-        unknown = sorted(str(key) for key in value if key not in allowed)
-        if unknown:
-            raise self.fail(where, f"unknown key(s) {', '.join(unknown)}; allowed: "
-                            f"{', '.join(allowed)}")
-        return value
-
-    def text(self, entry: dict[str, Any], key: str, where: str) -> str:
-        value = entry.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(f"{where}.{key}", "must be a non-empty text")
-        return " ".join(value.split())
-
-    def slug(self, entry: dict[str, Any], where: str) -> str:
-        value = entry.get("id")
-        if not isinstance(value, str) or not _SLUG.fullmatch(value):
-            raise self.fail(f"{where}.id", f"must be lowercase letters, digits and '-' "
-                            f"(got {value!r})")
-        return value
-
-    def clauses(self, entry: dict[str, Any], where: str, required: bool) -> tuple[str, ...]:
-        value = entry.get("clauses")
-        if value is None and not required:
-            return ()
-        if not isinstance(value, list) or not value:
-            raise self.fail(f"{where}.clauses", "must list at least one clause id, e.g. ['4.5']")
-        for clause_id in value:
-            if not isinstance(clause_id, str):
-                raise self.fail(f"{where}.clauses", f"{clause_id!r} must be quoted text, e.g. "
-                                "'4.5' not 4.5")
-            if clause_id not in self.catalogue:
-                raise self.fail(f"{where}.clauses", f"{clause_id!r} is not in clauses.yaml")
-        return tuple(value)
-
-    def unique(self, ids: list[str], where: str) -> None:
-        seen: set[str] = set()
-        for value in ids:
-            if value in seen:
-                raise self.fail(where, f"the id {value!r} is used twice")
-            seen.add(value)
+def _clauses(r: ContentReader, entry: dict, where: str, catalogue: dict[str, Clause]
+             ) -> tuple[str, ...]:
+    return r.members(entry, "clauses", where, catalogue,
+                     "quoted clause ids from clauses.yaml, e.g. ['4.5']")
 
 
-def _category(reader: _Reader, raw: Any, where: str) -> Category:
-    entry = reader.mapping(raw, where, _CATEGORY_KEYS)
-    category_id = reader.slug(entry, where)
-    where = f"category {category_id!r}"
-    clauses = reader.clauses(entry, where, required=True)
-    if "summary" in entry:
-        summary = reader.text(entry, "summary", where)
-    else:  # a principle or clause explains itself: its summary from clauses.yaml
-        summary = reader.catalogue[clauses[0]].summary
-    return Category(category_id, reader.text(entry, "label", where), clauses, summary)
+def _category(r: ContentReader, entry: dict, where: str, catalogue: dict[str, Clause]
+              ) -> Category:
+    r.known(entry, where, _CATEGORY_KEYS)
+    category_id = r.slug(entry, "id", where)
+    clauses = _clauses(r, entry, where, catalogue)
+    # a principle or clause explains itself: its summary from clauses.yaml
+    summary = r.optional_text(entry, "summary", where, catalogue[clauses[0]].summary)
+    return Category(category_id, r.text(entry, "label", where), clauses, summary)
 
 
-def _case(reader: _Reader, raw: Any, where: str, categories: dict[str, Category]) -> Case:
-    entry = reader.mapping(raw, where, _CASE_KEYS)
-    case_id = reader.slug(entry, where)
-    where = f"case {case_id!r}"
+def _case(r: ContentReader, entry: dict, where: str, categories: dict[str, Category],
+          catalogue: dict[str, Clause]) -> Case:
+    r.known(entry, where, _CASE_KEYS)
+    case_id = r.slug(entry, "id", where)
     known = ", ".join(categories)
-    answer = entry.get("answer")
+    answer = r.get(entry, "answer", where)
     if answer not in categories:
-        raise reader.fail(f"{where}.answer", f"{answer!r} is not a category; use one of {known}")
-    also_raw = entry.get("also", {})
-    if not isinstance(also_raw, dict):
-        raise reader.fail(f"{where}.also", "must map category ids to the reason they are also "
-                          "relevant")
+        raise r.fail(f"{where}answer", f"{answer!r} is not a category; use one of {known}")
+    also_raw = r.mapping(entry.get("also", {}), f"{where}also")
     also: dict[str, str] = {}
-    for category_id, reason in also_raw.items():
+    for category_id in also_raw:
         if category_id not in categories or category_id == answer:
-            raise reader.fail(f"{where}.also", f"{category_id!r} must be a category other than "
-                              f"the answer; use one of {known}")
-        if not isinstance(reason, str) or not reason.strip():
-            raise reader.fail(f"{where}.also.{category_id}", "must be a non-empty text")
-        also[category_id] = " ".join(reason.split())
-    clauses = reader.clauses(entry, where, required=False) or categories[answer].clauses
-    return Case(case_id, reader.text(entry, "text", where), answer,
-                reader.text(entry, "explanation", where), clauses, also)
+            raise r.fail(f"{where}also", f"{category_id!r} must be a category other than "
+                         f"the answer; use one of {known}")
+        also[category_id] = r.text(also_raw, category_id, f"{where}also.")
+    clauses = (_clauses(r, entry, where, catalogue) if entry.get("clauses") is not None
+               else categories[answer].clauses)
+    return Case(case_id, r.text(entry, "text", where), answer, r.text(entry, "explanation", where),
+                clauses, also)
 
 
 def parse_drill(document: Any, source: str, catalogue: dict[str, Clause] | None = None) -> Drill:
-    """Build a Drill from parsed YAML; ``source`` names the file in error messages."""
-    reader = _Reader(source, catalogue if catalogue is not None else load_clauses())
-    top = reader.mapping(document, "top level", _DRILL_KEYS)
-    drill_id = reader.slug(top, "top level")
-    raw_categories = top.get("categories")
-    if not isinstance(raw_categories, list) or len(raw_categories) < 2:
-        raise reader.fail("categories", "must list at least 2 categories")
-    categories = [_category(reader, raw, f"categories[{n}]")
-                  for n, raw in enumerate(raw_categories, start=1)]
-    reader.unique([c.id for c in categories], "categories")
-    by_id = {c.id: c for c in categories}
-    raw_cases = top.get("cases")
-    if not isinstance(raw_cases, list) or not raw_cases:
-        raise reader.fail("cases", "must list at least one case")
-    cases = [_case(reader, raw, f"cases[{n}]", by_id) for n, raw in enumerate(raw_cases, start=1)]
-    reader.unique([c.id for c in cases], "cases")
-    return Drill(drill_id, reader.text(top, "title", "top level"),
-                 reader.text(top, "instructions", "top level"), tuple(categories), tuple(cases),
-                 source)
+    """Build a Drill from parsed YAML; ``source`` names the file in error messages, and every
+    broken category and case is reported at once."""
+    catalogue = catalogue if catalogue is not None else load_clauses()
+    r = ContentReader(source, DrillError, collect=True)
+    top = r.mapping(document, "(top level)")
+    r.known(top, "", _DRILL_KEYS)
+    drill_id = r.slug(top, "id", "")
+    title, instructions = r.text(top, "title", ""), r.text(top, "instructions", "")
+    categories = r.each(top, "categories", "", lambda e, w: _category(r, e, w, catalogue),
+                        at_least=2, unit="categories")
+    r.unique([c.id for c in categories], "categories")
+    named = {c.id: c for c in categories}
+    cases = r.each(top, "cases", "", lambda e, w: _case(r, e, w, named, catalogue))
+    r.unique([c.id for c in cases], "cases")
+    r.done()
+    return Drill(drill_id, title, instructions, tuple(categories), tuple(cases), source)
 
 
 def drill_path(drill_id_or_path: str | Path) -> Path:
@@ -216,8 +159,8 @@ def load_drill(drill_id_or_path: str | Path) -> Drill:
     path = drill_path(drill_id_or_path)
     drill = parse_drill(read_yaml(path, DrillError, "drill"), str(path))
     if path.stem != drill.id:
-        raise DrillError(f"{path}: top level.id: is {drill.id!r} but the file is "
-                         f"{path.stem}.yaml; a drill's id must match its file name")
+        raise DrillError(f"{path}: 'id' is {drill.id!r} but the file is {path.stem}.yaml; a "
+                         "drill's id must match its file name")
     return drill
 
 

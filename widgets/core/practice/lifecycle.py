@@ -25,8 +25,9 @@ from pathlib import Path
 
 import numpy as np
 
+from widgets.core.common.errors import ContentError
 from widgets.core.common.paths import CONTENT_DIR
-from widgets.core.common.reader import read_yaml
+from widgets.core.common.reader import by_id, read_yaml
 from widgets.core.complaints.breaches import RULES as BREACH_RULES
 from widgets.core.complaints.deadlines import plan_deadlines
 from widgets.core.complaints.policy import Policy, load_policy
@@ -81,12 +82,11 @@ _ACTION_KEYS = {
 }
 
 
-class ScenarioError(ValueError):
+class ScenarioError(ContentError):
     """A scenario file is not usable; `problems` lists every problem, each naming its place."""
 
-    def __init__(self, problems: list[str]):
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems), problems)
 
 
 @dataclass(frozen=True)
@@ -117,11 +117,8 @@ class ScenarioStep:
         return next(action for action in self.actions if action.best)
 
     def action(self, action_id: str) -> Action:
-        for action in self.actions:
-            if action.id == action_id:
-                return action
-        known = ", ".join(a.id for a in self.actions)
-        raise KeyError(f"step {self.clause} has no action '{action_id}'; choose one of: {known}")
+        return by_id(self.actions, action_id, "action", owner=f"step {self.clause}",
+                     known="choose one of:")
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,9 @@ from typing import Any
 
 import pandas as pd
 
+from widgets.core.common.errors import ContentError
 from widgets.core.common.paths import CONTENT_DIR, datasets_dir
-from widgets.core.common.reader import read_yaml
+from widgets.core.common.reader import ContentReader, by_id, read_yaml
 from widgets.core.complaints.kpis import compute_kpis, kpi_table
 from widgets.core.complaints.loader import load_complaints
 from widgets.core.complaints.policy import Policy, load_policy
@@ -43,12 +44,11 @@ POINTS = {"met": 2, "partly": 1, "missing": 0}
 # of the points are missing and the policy needs rework rather than patches.
 BANDS = ((Fraction(85, 100), "strong"), (Fraction(60, 100), "adequate, with gaps to close"),
          (Fraction(0), "weak: rework the policy"))
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _ITEM_KEYS = ("id", "clauses", "question", "look_for", "advice", "keywords", "reference")
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 
 
-class PolicyCheckError(ValueError):
+class PolicyCheckError(ContentError):
     """The checklist file is malformed, a policy file cannot be read, or ratings are wrong."""
 
 
@@ -72,10 +72,7 @@ class PolicyChecklist:
     source: str
 
     def item(self, item_id: str) -> ChecklistItem:
-        for item in self.items:
-            if item.id == item_id:
-                return item
-        raise KeyError(f"the checklist has no item {item_id!r}")
+        return by_id(self.items, item_id, "item", owner="the checklist")
 
     @property
     def reference_ratings(self) -> dict[str, str]:
@@ -85,84 +82,43 @@ class PolicyChecklist:
 # ----------------------------------------------------------------------------- loading
 
 
-def _fail(source: str, where: str, message: str) -> PolicyCheckError:
-    return PolicyCheckError(f"{source}: {where}: {message}")
-
-
-def _text(entry: Mapping[str, Any], key: str, where: str, source: str) -> str:
-    value = entry.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise _fail(source, f"{where}.{key}", "must be a non-empty text")
-    return " ".join(value.split())
-
-
-def _item(raw: Any, where: str, source: str, catalogue: Mapping[str, Clause]) -> ChecklistItem:
-    if not isinstance(raw, dict):
-        raise _fail(source, where, f"must be a mapping with the keys {', '.join(_ITEM_KEYS)}")
-    missing = [key for key in _ITEM_KEYS if key not in raw]
-    unknown = sorted(str(key) for key in raw if key not in _ITEM_KEYS)
-    if missing or unknown:
-        raise _fail(source, where, f"needs exactly the keys {', '.join(_ITEM_KEYS)} "
-                    f"(missing: {', '.join(missing) or 'none'}; unknown: "
-                    f"{', '.join(unknown) or 'none'})")
-    item_id = raw["id"]
-    if not isinstance(item_id, str) or not _SLUG.fullmatch(item_id):
-        raise _fail(source, f"{where}.id", f"must be lowercase letters, digits and '-' "
-                    f"(got {item_id!r})")
-    where = f"item {item_id!r}"
-    clauses = raw["clauses"]
-    if not isinstance(clauses, list) or not clauses:
-        raise _fail(source, f"{where}.clauses", "must list at least one clause id, e.g. ['5.3']")
-    for clause_id in clauses:
-        if not isinstance(clause_id, str) or clause_id not in catalogue:
-            raise _fail(source, f"{where}.clauses", f"{clause_id!r} is not a quoted clause id "
-                        "from clauses.yaml")
-    keywords = raw["keywords"]
+def _item(r: ContentReader, e: dict, w: str, catalogue: Mapping[str, Clause]) -> ChecklistItem:
+    r.keys(e, w, _ITEM_KEYS)
+    item_id = r.slug(e, "id", w)
+    clauses = r.members(e, "clauses", w, catalogue, "quoted clause ids from clauses.yaml, e.g. "
+                        "['5.3']")
+    keywords = r.get(e, "keywords", w)
     if (not isinstance(keywords, list) or not keywords
             or not all(isinstance(k, str) and k.strip() and k == k.lower() for k in keywords)):
-        raise _fail(source, f"{where}.keywords", f"must be a non-empty list of lowercase word "
-                    f"stems (got {keywords!r})")
-    reference = raw["reference"]
-    if not isinstance(reference, dict) or set(reference) != {"rating", "evidence"}:
-        raise _fail(source, f"{where}.reference", "must have exactly the keys rating and "
-                    "evidence")
-    if reference["rating"] not in RATINGS:
-        raise _fail(source, f"{where}.reference.rating", f"must be one of {', '.join(RATINGS)} "
-                    f"(got {reference['rating']!r})")
+        raise r.fail(f"{w}keywords", f"must be a non-empty list of lowercase word stems; "
+                     f"found {keywords!r}")
+    reference = r.mapping(r.get(e, "reference", w), f"{w}reference")
+    r.keys(reference, f"{w}reference.", ("rating", "evidence"))
     return ChecklistItem(
         id=item_id,
-        clauses=tuple(clauses),
-        question=_text(raw, "question", where, source),
-        look_for=_text(raw, "look_for", where, source),
-        advice=_text(raw, "advice", where, source),
+        clauses=clauses,
+        question=r.text(e, "question", w),
+        look_for=r.text(e, "look_for", w),
+        advice=r.text(e, "advice", w),
         keywords=tuple(keywords),
-        reference_rating=reference["rating"],
-        reference_evidence=_text(reference, "evidence", f"{where}.reference", source),
+        reference_rating=r.choice(reference, "rating", f"{w}reference.", RATINGS),
+        reference_evidence=r.text(reference, "evidence", f"{w}reference."),
     )
 
 
 def parse_checklist(document: Any, source: str,
                     catalogue: Mapping[str, Clause] | None = None) -> PolicyChecklist:
-    """Build the checklist from parsed YAML; errors name ``source``, the item and the key."""
+    """Build the checklist from parsed YAML; errors name ``source``, the item and the key, and
+    every broken item is reported at once."""
     catalogue = catalogue if catalogue is not None else load_clauses()
-    if not isinstance(document, dict):
-        raise _fail(source, "top level", "must be a mapping with title, reference_policy, items")
-    raw_items = document.get("items")
-    if not isinstance(raw_items, list) or not raw_items:
-        raise _fail(source, "items", "must be a non-empty list of checklist items")
-    items = tuple(_item(raw, f"items[{n}]", source, catalogue)
-                  for n, raw in enumerate(raw_items, start=1))
-    seen: set[str] = set()
-    for item in items:
-        if item.id in seen:
-            raise _fail(source, f"item {item.id!r}", "the id is used twice")
-        seen.add(item.id)
-    return PolicyChecklist(
-        title=_text(document, "title", "top level", source),
-        reference_policy=_text(document, "reference_policy", "top level", source),
-        items=items,
-        source=source,
-    )
+    r = ContentReader(source, PolicyCheckError, collect=True)
+    top = r.mapping(document, "(top level)")
+    title, reference_policy = r.text(top, "title", ""), r.text(top, "reference_policy", "")
+    items = r.each(top, "items", "", lambda e, w: _item(r, e, w, catalogue))
+    r.unique([item.id for item in items], "items")
+    r.done()
+    return PolicyChecklist(title=title, reference_policy=reference_policy, items=tuple(items),
+                           source=source)
 
 
 def load_checklist(path: str | Path | None = None) -> PolicyChecklist:
