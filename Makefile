@@ -19,7 +19,7 @@ HUB_PROXY_STAMP := $(HUB_DIR)/node_modules/.installed
 NBGRADER_GENERATED := course/release course/submitted course/autograded course/feedback \
 	course/gradebook.db course/grades.csv course/solution
 
-.PHONY: start dashboard test test-fast lint bench clean chromium jupyterhub
+.PHONY: start dashboard test test-fast test-notebooks lint bench clean chromium jupyterhub
 
 start: $(STAMP)
 	$(VENV)/bin/iso10002 start
@@ -31,15 +31,32 @@ dashboard: $(STAMP)
 
 test: $(STAMP) chromium jupyterhub
 	$(VENV)/bin/pytest
+	$(MAKE) --no-print-directory test-notebooks
+
+# nbval runs every notebook a learner or trainer opens: modules/, course/ and exercises/ (the
+# nbgrader sources, solutions in place, which must pass), each cell within 120 s, with HOME and
+# the course's progress and work folders in a scratch folder so that nothing is read from or
+# written to your own. --nbval-lax fails on an error; the trainers' answer key runs strictly
+# (--nbval): each output must come out exactly as committed. No notebook is left out; nbgrader's
+# generated folders are (git-ignored copies; learners' versions stop at the missing solutions).
+NBVAL := $(VENV)/bin/pytest --nbval-current-env --nbval-cell-timeout=120 \
+	$(addprefix --ignore=,$(NBGRADER_GENERATED))
+test-notebooks: $(STAMP)
+	scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
+	export HOME="$$scratch" ISO10002_PROGRESS_DIR="$$scratch/progress" \
+		ISO10002_WORK_DIR="$$scratch/work" && \
+	$(NBVAL) --nbval-lax --ignore=course/answer-key.ipynb modules course exercises && \
+	$(NBVAL) --nbval course/answer-key.ipynb
 
 test-fast: $(STAMP)
 	$(VENV)/bin/pytest tests/core tests/views tests/content -m "not slow and not browser"
 
 # Notebooks are committed without outputs or execution counts. Cell ids are kept: they are
-# part of the notebook format and JupyterLab writes them.
+# part of the notebook format and JupyterLab writes them. The one exception is the trainers'
+# answer key, committed with its outputs for nbval to compare (see test-notebooks).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	git ls-files --cached --others --exclude-standard -z -- '*.ipynb' \
+	git ls-files --cached --others --exclude-standard -z -- '*.ipynb' ':!course/answer-key.ipynb' \
 		| xargs -0 --no-run-if-empty $(VENV)/bin/nbstripout --verify --keep-id
 
 # Timings are printed, never asserted: KPIs at scale, autograding, dashboard time-to-interactive.

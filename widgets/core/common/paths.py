@@ -8,12 +8,10 @@ that folder once, the same way everywhere, and says what to do when it cannot.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-COURSE_ROOT_ENV = "ISO10002_COURSE_ROOT"
-WORK_DIR_ENV = "ISO10002_WORK_DIR"
-DEFAULT_WORK_DIR = "~/.iso10002-course/work"
+from widgets.core.common.settings import COURSE_ROOT, WORK_DIR
+
 PACKAGE_DIR = Path(__file__).resolve().parents[2]
 CONTENT_DIR = PACKAGE_DIR / "content"
 
@@ -26,12 +24,12 @@ def course_root() -> Path:
     """The repository folder holding datasets/: $ISO10002_COURSE_ROOT, else the checkout the
     package was installed from (editable install), else the nearest parent of the working
     directory that has one."""
-    configured = os.environ.get(COURSE_ROOT_ENV)
+    configured = COURSE_ROOT.get()
     if configured:
         root = Path(configured).expanduser().resolve()
         if not _looks_like_course_root(root):
             raise FileNotFoundError(
-                f"{COURSE_ROOT_ENV}={configured} has no datasets/policy.yaml; "
+                f"{COURSE_ROOT.name}={configured} has no datasets/policy.yaml; "
                 "point it at the course repository's top folder"
             )
         return root
@@ -42,7 +40,7 @@ def course_root() -> Path:
             return folder
     raise FileNotFoundError(
         "cannot find the course's datasets/ folder: run from inside the course repository "
-        f"or set {COURSE_ROOT_ENV} to its top folder"
+        f"or set {COURSE_ROOT.name} to its top folder"
     )
 
 
@@ -54,5 +52,4 @@ def datasets_dir() -> Path:
 def work_dir() -> Path:
     """Where a learner's saved work goes (worksheets, reflections, self-assessments):
     ``$ISO10002_WORK_DIR`` if set, else ``~/.iso10002-course/work``."""
-    configured = os.environ.get(WORK_DIR_ENV, "").strip()
-    return Path(configured or DEFAULT_WORK_DIR).expanduser()
+    return Path(WORK_DIR.get() or WORK_DIR.default).expanduser()
