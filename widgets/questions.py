@@ -16,7 +16,6 @@ arrow keys inside a radio group. Every control carries a label or description.
 
 from __future__ import annotations
 
-import html
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,7 @@ from widgets.core.course.questions import (
     QuizAttempt,
     load_bank,
 )
-from widgets.look import ERROR, LABEL_STYLE, OK
+from widgets.look import ERROR, LABEL_STYLE, OK, esc
 
 # ipywidgets draws radio and checkbox labels on one line and cuts long ones with "…";
 # answer options are sentences, so let them wrap, with the button kept at the start of the
@@ -55,10 +54,6 @@ _VERDICT = {
     "partly correct": ("◐ Partly correct", "#8a5a00"),
     "incorrect": ("✗ Not correct", ERROR),
 }
-
-
-def _esc(text: object) -> str:
-    return html.escape(str(text))
 
 
 def _marks(score: Fraction) -> str:
@@ -143,8 +138,8 @@ class Quiz(widgets.VBox):
         boxes = [self._question_box(n, q) for n, q in enumerate(attempt.questions, start=1)]
         self._questions_box.children = tuple(boxes)
         self._header.value = (
-            f"<h3>{_esc(self.bank.title)}</h3>"
-            + (f"<p>{_esc(self.bank.description)}</p>" if self.bank.description else "")
+            f"<h3>{esc(self.bank.title)}</h3>"
+            + (f"<p>{esc(self.bank.description)}</p>" if self.bank.description else "")
             + f"<p>{len(attempt.questions)} questions · pass mark "
             f"{_percent(self.bank.pass_mark)} · attempt {attempt.number}. Answer every question, "
             "then press <em>Submit answers</em>.</p>"
@@ -171,7 +166,7 @@ class Quiz(widgets.VBox):
         try:
             result = self.attempt.submit()
         except AnswerError as error:
-            self.status.value = f'<p role="alert"><strong>{_esc(error)}</strong></p>'
+            self.status.value = f'<p role="alert"><strong>{esc(error)}</strong></p>'
             return None
         self._set_disabled(True)
         for question_result in result.results:
@@ -199,21 +194,21 @@ class Quiz(widgets.VBox):
             )
         except OSError as error:
             return (
-                f'<p role="alert">Your score could not be saved ({_esc(error)}). Your answers '
+                f'<p role="alert">Your score could not be saved ({esc(error)}). Your answers '
                 "and feedback above are not affected.</p>"
             )
         finally:
             self._show_store_message()
         state = "completed" if progress.completed else "not completed yet"
         return (
-            f"<p>Saved to your progress: module {_esc(self.module)} is {state}; best score "
+            f"<p>Saved to your progress: module {esc(self.module)} is {state}; best score "
             f"{_percent(progress.checks[self.bank.id].best_score)} over "
             f"{progress.checks[self.bank.id].attempts} attempt(s).</p>"
         )
 
     def _show_store_message(self) -> None:
         if self.store is not None and self.store.message:
-            self.notice.value = f'<p role="alert">⚠ {_esc(self.store.message)}</p>'
+            self.notice.value = f'<p role="alert">⚠ {esc(self.store.message)}</p>'
 
     def _summary_html(self, result: AttemptResult) -> str:
         verdict = "Passed" if result.passed else "Not passed yet"
@@ -223,7 +218,7 @@ class Quiz(widgets.VBox):
             f"pass mark {_percent(self.bank.pass_mark)}. Partly right answers earn part of "
             "the marks. Read the feedback under each question, then use <em>Try again</em> "
             "if you like: the options will be in a new order.</p>"
-            f"<p><small>{_esc(TITLE_NOTE)}</small></p>"
+            f"<p><small>{esc(TITLE_NOTE)}</small></p>"
         )
 
     def _feedback_html(self, result: QuestionResult) -> str:
@@ -234,8 +229,8 @@ class Quiz(widgets.VBox):
         ]
         for outcome in result.options:
             parts.append(
-                f"<li><strong>{_esc(outcome.option.text)}</strong> — "
-                f"<em>{_esc(outcome.verdict)}</em>. {_esc(outcome.option.feedback)}</li>"
+                f"<li><strong>{esc(outcome.option.text)}</strong> — "
+                f"<em>{esc(outcome.verdict)}</em>. {esc(outcome.option.feedback)}</li>"
             )
         for position in result.positions:
             where = (
@@ -245,16 +240,14 @@ class Quiz(widgets.VBox):
             )
             mark = "✓" if position.correct else "✗"
             parts.append(
-                f"<li>Position {position.position}: <strong>{_esc(position.placed.text)}</strong>"
-                f" — {mark} <em>{where}</em>. {_esc(position.placed.feedback)}</li>"
+                f"<li>Position {position.position}: <strong>{esc(position.placed.text)}</strong>"
+                f" — {mark} <em>{where}</em>. {esc(position.placed.feedback)}</li>"
             )
         references = "; ".join(
-            _esc(self._clauses[ref].marked_label) for ref in result.question.clauses
+            esc(self._clauses[ref].marked_label) for ref in result.question.clauses
         )
-        parts.append(
-            f"</ul><p>{_esc(result.question.explanation)}</p>"
-            f"<p><small>See: {references}</small></p></div>"
-        )
+        see = f"<p><small>See: {references}</small></p>" if references else ""
+        parts.append(f"</ul><p>{esc(result.question.explanation)}</p>{see}</div>")
         return "".join(parts)
 
 
@@ -268,8 +261,8 @@ def question_box(number: int, question: Question,
     multiple-choice and ordering questions."""
     intro = f"<p><strong>Question {number}.</strong> "
     if question.vignette:
-        intro += f"<em>Scenario.</em></p><blockquote>{_esc(question.vignette)}</blockquote><p>"
-    intro += f"{_esc(question.prompt)}<br><small>{_esc(question.instruction)}</small></p>"
+        intro += f"<em>Scenario.</em></p><blockquote>{esc(question.vignette)}</blockquote><p>"
+    intro += f"{esc(question.prompt)}<br><small>{esc(question.instruction)}</small></p>"
     control = answer_control(number, question, attempt)
     feedback = widgets.HTML()
     parts = control if isinstance(control, list) else [control]

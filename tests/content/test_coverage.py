@@ -42,3 +42,24 @@ def test_every_clause_a_question_cites_is_taught_somewhere(coverage):
     untaught = sorted(clause_id for clause_id, row in coverage.items()
                       if row.questions and not row.taught_in)
     assert untaught == [], f"questions assess clauses no module teaches: {untaught}"
+
+
+def test_navigation_questions_count_for_no_clause_and_module_00_teaches_none():
+    """Questions about finding one's way around the course (where the dashboard is, what counts
+    as completing a module) are not evidence that a clause is assessed: they are marked
+    ``navigation`` and cite nothing, and the welcome module teaches no clause (issue 12)."""
+    banks = {bank.id: bank for bank in load_banks()}
+    welcome = banks["welcome"]
+    navigation = [q for q in welcome.questions if q.navigation]
+    assert len(navigation) >= len(welcome.questions) / 2
+    assert all(q.clauses == () for q in navigation)
+    assert all(q.clauses for bank in banks.values() for q in bank.questions if not q.navigation)
+    assert next(m for m in load_course_map().modules if m.id == "00-welcome").clauses == ()
+    counted = {row.clause.id: row.questions for row in clause_coverage(load_course_map(),
+                                                                        banks.values())}
+    cited = {}
+    for bank in banks.values():
+        for question in bank.questions:
+            for clause_id in question.clauses:
+                cited[clause_id] = cited.get(clause_id, 0) + 1
+    assert {c: n for c, n in counted.items() if n} == cited

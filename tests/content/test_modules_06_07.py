@@ -104,14 +104,30 @@ def test_shall_is_only_ever_iso_9001s(module_id):
             assert "9001" in sentence, sentence
 
 
-def test_grades_are_never_attributed_to_iso_19011():
+def test_grading_is_attributed_as_iso_19011_and_iso_iec_17021_1_say():
+    """ISO 19011:2018 6.4.8 lets an audit programme grade nonconformities and defines no grades;
+    the major/minor definitions come from ISO/IEC 17021-1 (course/sources.md, entries
+    iso-19011-grading and iso-iec-17021-1-grades). The module, the programme file, the question
+    bank and ex06's mark scheme say so, and none says ISO 19011 does not grade."""
     grading = re.compile(r"\b(major|minor|OFI|opportunit(y|ies) for improvement)\b", re.I)
-    negation = re.compile(r"\b(not|no|nor)\b|n't\b", re.I)
-    for sentence in SENTENCE.split(prose("06-auditing-complaints-handling")):
+    qualified = re.compile(r"6\.4\.8|17021|\b(not|no|nor|none)\b|n't\b", re.I)
+    text = prose("06-auditing-complaints-handling")
+    assert "6.4.8" in text and "6.4.3" in text and "ISO/IEC 17021-1" in text
+    for sentence in SENTENCE.split(text):
         if "19011" in sentence and grading.search(sentence):
-            assert negation.search(sentence), sentence
+            assert qualified.search(sentence), sentence
+    wrong = re.compile(r"19011[^.]{0,40}\b(does not|doesn't|never) grade|"
+                       r"not ISO 19011|defines no grades:", re.I)
+    files = [REPO / "widgets" / "content" / "audit-programme.yaml",
+             REPO / "widgets" / "content" / "questions" / "auditing.yaml",
+             REPO / "exercises" / "ex06-audit-case" / "ex06-audit-case.ipynb"]
+    for path in files:
+        found = wrong.search(" ".join(path.read_text(encoding="utf-8").split()))
+        assert found is None, f"{path.name}: {found and found.group(0)}"
+    assert wrong.search(" ".join(text.split())) is None
     question = load_bank("auditing").question("aud-grading")  # "ISO 19011 requires grades"
     assert [o.id for o in question.correct_options] == ["false"]
+    assert "6.4.8" in question.options[1].feedback + question.explanation
 
 
 def test_last_module_sends_the_learner_to_the_dashboard():

@@ -56,9 +56,20 @@ def test_shipped_timelines_match_the_content_map(regulators):
             ("stage-2-response", 20, "business_days", "stage-2-acknowledgement")],
         "cfpb": [("response", 15, "calendar_days", "receipt"),
                  ("closed", 60, "calendar_days", "receipt")],
+        # Harbourside's own regulators: the 8-week ombudsman / ADR point of its policy (4.8)
+        "ofgem": [("ombudsman-open", 8, "weeks", "receipt")],
+        "ofcom": [("adr-open", 8, "weeks", "receipt")],
     }
     assert regulators["asic"].jurisdiction == "Australia"
+    assert "2008/1898" in regulators["ofgem"].source
+    assert "C4" in regulators["ofcom"].name
     assert "Date sent to company" in regulators["cfpb"].note
+
+
+def test_energy_and_broadband_ombudsman_points_are_eight_calendar_weeks(regulators, policy):
+    # Easter Thursday 17 Apr 2025 + 56 days = Thu 12 Jun 2025 (holidays do not move weeks)
+    for rid, milestone in (("ofgem", "ombudsman-open"), ("ofcom", "adr-open")):
+        assert due_map(regulators[rid], EASTER_THURSDAY, policy) == {milestone: D(2025, 6, 12)}
 
 
 def due_map(regulator, received, policy, happened=None) -> dict[str, object]:
@@ -139,7 +150,7 @@ def test_add_months(start, months, end):
 def test_calendar_and_business_days_side_by_side(regulators, policy):
     plan = plan_deadlines(EASTER_THURSDAY, policy)
     table = comparison_table(plan, regulators)
-    assert len(table) == 3 + 3 + 2 + 3 + 4 + 2
+    assert len(table) == 3 + 3 + 2 + 3 + 4 + 2 + 1 + 1  # Harbourside, FCA, …, CFPB, Ofgem, Ofcom
     assert list(table.columns) == ["regime", "milestone", "rule", "due", "calendar days",
                                    "business days", "note"]
     rows = table.set_index(["regime", "rule"])
@@ -192,33 +203,32 @@ def _milestone(data: dict, regulator: int, milestone: int) -> dict:
 
 @pytest.mark.parametrize(("change", "message"), [
     (lambda d: _milestone(d, 0, 1).update(unit="fortnights"),
-     r"regulator fca, milestone #2 \(final-response\): 'unit' must be one of hours, "
-     r"calendar_days, business_days, weeks, months, found 'fortnights'"),
+     r"'regulators\[1\]\.milestones\[2\]\.unit' must be one of hours, calendar_days, "
+     r"business_days, weeks, months; found 'fortnights'"),
     (lambda d: _milestone(d, 1, 1).update(amount=0),
-     r"regulator asic, milestone #2 \(final-response\): 'amount' must be a whole number "
-     r"above 0, found 0"),
+     r"'regulators\[2\]\.milestones\[2\]\.amount' must be a whole number of at least 1; "
+     r"found 0"),
     (lambda d: _milestone(d, 1, 1).update(amount=30.5),
-     r"regulator asic, milestone #2 \(final-response\): 'amount' must be a whole number "
-     r"above 0, found 30.5"),
+     r"'regulators\[2\]\.milestones\[2\]\.amount' must be a whole number of at least 1; "
+     r"found 30.5"),
     (lambda d: _milestone(d, 0, 0).update({"from": "final-response"}),
-     r"regulator fca, milestone #1 \(summary-resolution\): 'from' must be 'receipt' or the "
-     r"id of an earlier milestone \(none yet\), found "
-     r"'final-response'"),
+     r"'regulators\[1\]\.milestones\[1\]\.from' must be 'receipt' or the id of an earlier "
+     r"milestone \(none yet\); found 'final-response'"),
     (lambda d: _milestone(d, 2, 1).update(unit="hours"),
-     r"regulator spso, milestone #2 \(stage-2-acknowledgement\): a rule in hours must count "
-     "from receipt"),
+     r"'regulators\[3\]\.milestones\[2\]\.unit' a rule in hours must count from receipt"),
     (lambda d: _milestone(d, 4, 1).update(id="response"),
-     r"regulator cfpb, milestone #2 \(response\): the id 'response' is used twice"),
+     r"'regulators\[5\]\.milestones\[2\]\.id' the id 'response' is used twice"),
     (lambda d: _milestone(d, 4, 0).pop("label"),
-     "regulator cfpb, milestone #1: missing key 'label'"),
+     r"'regulators\[5\]\.milestones\[1\]' needs the keys id, label, amount, unit, from"),
     (lambda d: _milestone(d, 4, 0).update(days=15),
-     "regulator cfpb, milestone #1: unknown key 'days'"),
+     r"'regulators\[5\]\.milestones\[1\]' needs the keys .*; found .*, days"),
     (lambda d: d["regulators"][3].update(name="  "),
-     "regulator housing-ombudsman: 'name' must be a non-empty text"),
+     r"'regulators\[4\]\.name' must be non-empty text"),
     (lambda d: d["regulators"][3].update(milestones=[]),
-     "regulator housing-ombudsman: 'milestones' must be a non-empty list"),
-    (lambda d: d["regulators"][3].update(id="fca"), "regulator fca: the id is used twice"),
-    (lambda d: d.update(regulators={}), "expected a top-level key 'regulators'"),
+     r"'regulators\[4\]\.milestones' must be a non-empty list"),
+    (lambda d: d["regulators"][3].update(id="fca"), "'regulators' uses the id\\(s\\) fca more "
+     "than once"),
+    (lambda d: d.update(regulators={}), r"'regulators' must be a non-empty list"),
 ])
 def test_broken_file_names_the_entry_and_key(change, message):
     with pytest.raises(RegulatorError, match=f"^test.yaml: {message}"):

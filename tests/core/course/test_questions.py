@@ -83,9 +83,10 @@ def _clause_doc() -> dict:
         (lambda d: d["clauses"].append(dict(d["clauses"][0])), "clause '1' is listed twice"),
         (lambda d: d["clauses"].append({"id": "14001:4", "title": "x", "summary": "y",
                                         "confidence": "C"}), "unknown standard '14001'"),
-        (lambda d: d["clauses"][0].update(confidence="maybe"), "'confidence' must be C or R"),
+        (lambda d: d["clauses"][0].update(confidence="maybe"),
+         r"'clauses\[1\]\.confidence' must be one of C, R; found 'maybe'"),
         (lambda d: d["clauses"][0].update(id="7-5"), "clause number must look like"),
-        (lambda d: d["clauses"][0].pop("title"), "clause '1': field 'title' must be a non-empty"),
+        (lambda d: d["clauses"][0].pop("title"), r"'clauses\[1\]\.title' is missing"),
         (lambda d: d["standards"].pop(0), "'standards' must list ISO 10002"),
     ],
 )

@@ -16,7 +16,10 @@ Why it is built this way:
                   typically "which principle or step is at stake?".
 
   Every option (and every ordering item) carries its own feedback, and every question an
-  explanation and at least one clause reference that must exist in clauses.yaml.
+  explanation and at least one clause reference that must exist in clauses.yaml — except a
+  question marked ``navigation: true``: it is about finding one's way around the course (where
+  the dashboard is, what counts as completing a module), cites no clause, and so counts for no
+  clause in the syllabus's coverage or the dashboard's self-test on the standard.
 - ``multiple``: the learner is told how many options are correct ("Choose the 2 correct
   answers."). The count is derived from the data, so the prompt can never disagree with the
   answer key, and the question tests knowledge rather than guessing how many to tick.
@@ -51,14 +54,16 @@ from typing import Any
 
 import yaml
 
+from widgets.core.common.errors import ContentError
 from widgets.core.common.paths import CONTENT_DIR
+from widgets.core.common.reader import by_id
 from widgets.core.course.clauses import Clause, load_clauses
 
 BANKS_DIR = CONTENT_DIR / "questions"
 QUESTION_TYPES = ("single", "multiple", "true_false", "ordering", "scenario")
 CHOICE_TYPES = ("single", "multiple", "scenario")
 BANK_FIELDS = ("id", "title", "module", "pass_mark", "description", "questions")
-COMMON_FIELDS = ("id", "type", "prompt", "clauses", "explanation")
+COMMON_FIELDS = ("id", "type", "prompt", "clauses", "explanation", "navigation")
 TYPE_FIELDS = {
     "single": ("options",),
     "multiple": ("options",),
@@ -86,12 +91,12 @@ class Problem:
         return f"{self.file}: {where}, field '{self.field}': {self.message}"
 
 
-class BankError(ValueError):
+class BankError(ContentError):
     """A bank failed validation; ``problems`` lists every problem found."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("invalid question bank:\n" + "\n".join(f"  - {p}" for p in problems))
+        super().__init__("invalid question bank:\n" + "\n".join(f"  - {p}" for p in problems),
+                         problems)
 
 
 class AnswerError(ValueError):
@@ -125,6 +130,7 @@ class Question:
     options: tuple[Option, ...] = ()
     items: tuple[Item, ...] = ()  # ordering: in the correct order
     vignette: str = ""
+    navigation: bool = False  # about the course itself, not the standard: cites no clause
 
     @property
     def correct_options(self) -> tuple[Option, ...]:
@@ -154,10 +160,7 @@ class Bank:
     source: Path
 
     def question(self, question_id: str) -> Question:
-        for question in self.questions:
-            if question.id == question_id:
-                return question
-        raise KeyError(f"bank {self.id!r} has no question {question_id!r}")
+        return by_id(self.questions, question_id, "question", owner=f"bank {self.id!r}")
 
 
 # ----------------------------------------------------------------------------- YAML reading
@@ -203,6 +206,9 @@ def _read_document(path: Path) -> tuple[Any, Problem | None]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         return None, Problem(str(path), None, "(file)", f"cannot be read: {exc.strerror or exc}")
+    except UnicodeDecodeError:
+        return None, Problem(str(path), None, "(file)", "cannot be read: it is not UTF-8 text; "
+                             "save it as UTF-8")
     try:
         return yaml.load(text, Loader=_StrictLoader), None  # a SafeLoader subclass
     except yaml.YAMLError as exc:
@@ -290,7 +296,15 @@ class _Checker:
         self.unknown_fields(entry, COMMON_FIELDS + TYPE_FIELDS[kind], label)
         self.text(entry, "prompt", label)
         self.text(entry, "explanation", label)
-        self.references(entry.get("clauses"), label)
+        navigation = entry.get("navigation", False)
+        if not isinstance(navigation, bool):
+            self.add(label, "navigation", f"must be true or false (got {navigation!r})")
+        elif navigation:
+            if entry.get("clauses"):
+                self.add(label, "clauses", "must be left out (or []) on a navigation question: "
+                         "it is about the course, not a clause of the standard")
+        else:
+            self.references(entry.get("clauses"), label)
         if kind == "scenario":
             self.text(entry, "vignette", label)
         if kind in CHOICE_TYPES:
@@ -448,11 +462,12 @@ def _build_question(entry: dict[str, Any]) -> Question:
         id=entry["id"],
         type=kind,
         prompt=entry["prompt"].strip(),
-        clauses=tuple(entry["clauses"]),
+        clauses=tuple(entry.get("clauses") or ()),
         explanation=entry["explanation"].strip(),
         options=options,
         items=items,
         vignette=(entry.get("vignette") or "").strip(),
+        navigation=bool(entry.get("navigation", False)),
     )
 
 
@@ -644,10 +659,7 @@ class QuizAttempt:
         self.result: AttemptResult | None = None
 
     def question(self, question_id: str) -> Question:
-        for question in self.questions:
-            if question.id == question_id:
-                return question
-        raise KeyError(f"bank {self.bank.id!r} has no question {question_id!r}")
+        return by_id(self.questions, question_id, "question", owner=f"bank {self.bank.id!r}")
 
     def start_order(self, question_id: str) -> tuple[str, ...]:
         return self._start_orders[question_id]

@@ -129,12 +129,15 @@ def build_self_test(learner: str, attempt: int = 1, *, size: int = DEFAULT_SIZE,
     if not banks:
         raise ValueError("no question banks found in widgets/content/questions/")
     rng = random.Random(attempt_seed(learner, SELF_TEST_ID, attempt))
-    quotas = share_out([len(bank.questions) for bank in banks], size)
+    # the self-test is on the standard: questions about finding one's way around the course
+    # (navigation) stay in their module's check
+    pools = [tuple(q for q in bank.questions if not q.navigation) for bank in banks]
+    quotas = share_out([len(pool) for pool in pools], size)
     chosen: list[Question] = []
     bank_of: dict[str, Bank] = {}
-    for bank, quota in zip(banks, quotas, strict=True):
-        picked = set(rng.sample(range(len(bank.questions)), quota))
-        for position, question in enumerate(bank.questions):
+    for bank, pool, quota in zip(banks, pools, quotas, strict=True):
+        picked = set(rng.sample(range(len(pool)), quota))
+        for position, question in enumerate(pool):
             if position in picked:
                 chosen.append(question)
                 bank_of[question.id] = bank
