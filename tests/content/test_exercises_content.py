@@ -10,6 +10,7 @@ sample data is true of the data. The grading itself is proven in test_exercises_
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import re
 
@@ -26,11 +27,18 @@ from widgets.core.complaints import (
     find_policy_breaches,
     load_complaints,
     pareto,
+    plan_deadlines,
 )
 from widgets.core.complaints.kpis import time_to
 from widgets.core.complaints.policy import load_policy
 from widgets.core.course.course_map import load_course_map
-from widgets.core.grading.exercise_submissions import grade_id, is_answer, is_test, nbgrader_meta
+from widgets.core.grading.exercise_submissions import (
+    grade_id,
+    is_answer,
+    is_test,
+    nbgrader_meta,
+    solution_text,
+)
 from widgets.core.grading.nbgrader_course import (
     HIDDEN_TESTS,
     MARK_SCHEME,
@@ -238,3 +246,185 @@ def test_ex07_case_is_as_the_notes_and_scheme_describe(log: pd.DataFrame):
     assert f"after {days} business days" in scheme(notebook, "ex07-q3-question")
     letter = model_answer(notebook, "ex07-q3")
     assert f"£{record['redress_amount']:.2f}" in letter and f"{days} working days" in letter
+
+
+# --- no programming on the practitioner and internal-auditor paths ----------------------------
+
+NO_PROGRAMMING_PATHS = ("practitioner", "internal-auditor")
+# Exercises on those paths that are allowed to ask for code, and why. Keep this short: every
+# entry is a learner on a no-programming path who must program.
+PROGRAMMING_ALLOWED = {
+    "ex06-audit-case": "the data-filtering audit case (pandas) stays on the auditor path beside "
+    "the audit assignments that need no programming (issue 11, item 3)",
+}
+DATE_CALLS = {"date", "dt.date", "datetime.date"}
+
+
+def is_literal(node: ast.AST) -> bool:
+    """A value a learner types: a constant, a list/tuple/set/dict of them, a negative number,
+    or a date literal such as dt.date(2025, 4, 23)."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return isinstance(node.operand, ast.Constant) and isinstance(node.operand.value,
+                                                                     int | float)
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        return all(is_literal(element) for element in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(key is not None and is_literal(key) for key in node.keys) and all(
+            is_literal(value) for value in node.values)
+    if isinstance(node, ast.Call):
+        return (ast.unparse(node.func) in DATE_CALLS and not node.keywords
+                and all(isinstance(arg, ast.Constant) and isinstance(arg.value, int)
+                        for arg in node.args))
+    return False
+
+
+def not_literal_assignments(code: str) -> list[str]:
+    """The statements of `code` that are not `name = <literal>` (imports, calls, loops,
+    expressions), as source lines: empty when a learner only types values."""
+    return [ast.unparse(statement) for statement in ast.parse(code).body
+            if not (isinstance(statement, ast.Assign)
+                    and all(isinstance(target, ast.Name) for target in statement.targets)
+                    and is_literal(statement.value))]
+
+
+def no_programming_exercises() -> list[str]:
+    course = load_course_map()
+    return sorted({exercise for path in NO_PROGRAMMING_PATHS
+                   for exercise in course.path(path).exercises} - set(PROGRAMMING_ALLOWED))
+
+
+def test_the_literal_check_tells_typing_from_programming():
+    assert not_literal_assignments(
+        'answer_q1 = "B"\nacknowledge_by = "2025-04-23"  # a comment\n'
+        'kinds = {1: "complaint", 2: ["A", "C"]}\nwhen = dt.date(2025, 4, 23)\nx = -1.5'
+    ) == []
+    assert not_literal_assignments(
+        "import pandas as pd\nanswer = log['a'].mean()\nanswer\nanswer = sorted(['B'])\n"
+        "when = dt.date(year, 4, 23)\nfor x in []:\n    pass"
+    ) == ["import pandas as pd", "answer = log['a'].mean()", "answer",
+          "answer = sorted(['B'])", "when = dt.date(year, 4, 23)", "for x in []:\n    pass"]
+
+
+def test_no_programming_paths_name_their_exceptions_on_purpose():
+    course = load_course_map()
+    on_paths = {exercise for path in NO_PROGRAMMING_PATHS
+                for exercise in course.path(path).exercises}
+    assert set(PROGRAMMING_ALLOWED) <= on_paths, "drop exceptions that are on no such path"
+    assert not set(PROGRAMMING_ALLOWED) & set(course.path("practitioner").exercises)
+
+
+@pytest.mark.parametrize("assignment", no_programming_exercises())
+def test_no_programming_paths_ask_only_for_typed_values(assignment: str):
+    """Issue 11: every autograded answer on these paths is typed, never programmed — the
+    answer cell, as released and as solved, holds only `name = <literal>` lines."""
+    code_answers = [cell for cell in source(assignment).cells
+                    if is_answer(cell) and cell.cell_type == "code"]
+    assert code_answers, f"{assignment} has no typed answers to grade automatically"
+    for cell in code_answers:
+        solution = solution_text(cell.source)
+        assert not_literal_assignments(solution) == [], (
+            f"{grade_id(cell)}: only `name = value` lines, with values typed as literals")
+        released, _ = split_region(cell.source, SOLUTION)
+        assert released.strip() == "", f"{grade_id(cell)}: nothing outside the solution"
+
+
+# --- the practitioner exercises' keys are the policy's dates and the triage rule's priorities -
+
+
+def hidden_literal(notebook: nbformat.NotebookNode, test_cell: str, name: str = "_key"):
+    """The literal a hidden test assigns to `name` (the grader's key, typed as a literal so
+    that nothing in the learner's kernel computes it)."""
+    hidden = "\n".join(split_region(cell_by_id(notebook, test_cell).source, HIDDEN_TESTS)[1])
+    for statement in ast.parse(hidden).body:
+        if isinstance(statement, ast.Assign) and ast.unparse(statement.targets[0]) == name:
+            return ast.literal_eval(statement.value)
+    raise AssertionError(f"{test_cell}: no {name} = <literal> in the hidden tests")
+
+
+def solution_literal(notebook: nbformat.NotebookNode, answer_cell: str):
+    """The value the model answer types into an answer cell (one assignment)."""
+    (statement,) = ast.parse(model_answer(notebook, answer_cell)).body
+    return ast.literal_eval(statement.value)
+
+
+def day_of(policy, received: dt.date, business_days: int) -> dt.date:
+    return np.asarray(policy.deadline(received, business_days)).item()
+
+
+def test_ex08_angry_caller_date_follows_the_policy():
+    policy = load_policy()
+    received = dt.date(2025, 6, 10)
+    assert f"{received:%A}" == "Tuesday"
+    assert not [day for day in policy.holidays if (day.year, day.month) == (2025, 6)]
+    due = day_of(policy, received, policy.timeliness["first_response"].within_business_days)
+    notebook = source("ex08-recognising-complaints")
+    assert f"{due:%A %-d %B %Y}" in scheme(notebook, "ex08-q4-question").replace("\n", " ")
+    assert f"{due:%A %-d %B}" in model_answer(notebook, "ex08-q4").replace("\n", " ")
+
+
+# received, channel, vulnerable, category, severity, earlier complaints in the 90 days before
+EX09_CASES = {
+    "A": (dt.datetime(2025, 4, 30, 16, 50), "e-mail", False, "billing", "medium", 0),
+    "B": (dt.datetime(2025, 5, 2, 18, 30), "web form", True, "metering", "low", 0),
+    "C": (dt.datetime(2025, 5, 23, 19, 10), "web form", False, "safety", "high", 0),
+    "D": (dt.datetime(2025, 5, 24, 10, 15), "e-mail", False, "complaints_handling", "medium", 1),
+}
+
+
+def test_ex09_cases_in_the_notebook_are_the_cases_checked_here():
+    text = cell_by_id(source("ex09-receipt-and-deadlines"), "ex09-cases").source
+    for case, (received, channel, vulnerable, category, severity, earlier) in EX09_CASES.items():
+        row = next(line for line in text.split("\n") if line.startswith(f"| {case} |"))
+        cells = [cell.strip() for cell in row.split("|")[2:8]]
+        assert cells == [f"{received:%A %-d %B %Y, %H:%M}", channel,
+                         category.replace("_", " "), severity, "yes" if vulnerable else "no",
+                         str(earlier)], case
+
+
+def test_ex09_keys_are_the_policy_deadlines_and_the_triage_rule():
+    policy = load_policy()
+    notebook = source("ex09-receipt-and-deadlines")
+    expected: dict[str, dict[str, str]] = {"q1": {}, "q2": {}, "q3": {}, "q4": {}}
+    for case, (received, _, vulnerable, category, severity, earlier) in EX09_CASES.items():
+        plan = plan_deadlines(received, policy, vulnerable=vulnerable,
+                              safety=category == "safety")
+        expected["q1"][case] = plan.deadline("acknowledge").due.isoformat()
+        expected["q2"][case] = plan.deadline("first_response").due.isoformat()
+        expected["q3"][case] = assess_priority(severity, category, vulnerable, earlier).priority
+        if case in ("A", "D"):
+            expected["q4"][case] = plan.deadline("resolve").due.isoformat()
+    for question, key in expected.items():
+        assert hidden_literal(notebook, f"ex09-{question}-tests") == key, question
+        assert solution_literal(notebook, f"ex09-{question}") == key, question
+    # The mark scheme's dates for complaint B are the same deadlines.
+    text = scheme(notebook, "ex09-q5-question").replace("\n", " ")
+    for due in (expected["q1"]["B"], expected["q2"]["B"]):
+        assert f"{dt.date.fromisoformat(due):%A %-d %B %Y}" in text
+
+
+def test_ex10_keys_are_the_march_report_and_the_policy_dates(log: pd.DataFrame):
+    policy = load_policy()
+    notebook = source("ex10-responding-and-closing")
+    march = log[log["received_at"].dt.to_period("M") == "2025-03"]
+    tiles = dict(zip("ABCDEFGH", [kpi for kpi in compute_kpis(march, policy).values()
+                                  if kpi.target], strict=True))
+    assert len(tiles) == 8
+    missed = {letter for letter, kpi in tiles.items() if kpi.met is False}
+    assert hidden_literal(notebook, "ex10-q1-tests") == missed
+    assert set(solution_literal(notebook, "ex10-q1")) == missed
+    received, decided = dt.date(2025, 3, 3), dt.date(2025, 3, 27)
+    assert f"{received:%A}" == "Monday" and f"{decided:%A}" == "Thursday"
+    route = {"ombudsman": "Communications Ombudsman",
+             "opens": (received + dt.timedelta(weeks=8)).isoformat()}
+    assert hidden_literal(notebook, "ex10-q3-tests") == route
+    assert f"{received + dt.timedelta(weeks=8):%-d %B %Y}" in scheme(notebook, "ex10-q5-question")
+    # The decision came within policy 4.5, as the case and the mark scheme say.
+    elapsed = int(policy.business_days_elapsed(np.array([received], dtype="datetime64[ns]"),
+                                               np.array([decided], dtype="datetime64[ns]"))[0])
+    assert elapsed <= policy.timeliness["resolve"].within_business_days
+    case = cell_by_id(notebook, "ex10-case").source
+    assert f"({decided:%A %-d %B %Y}, {elapsed} business days after receipt)" in case
+    assert f"within the policy's 20 business days ({elapsed})" in scheme(
+        notebook, "ex10-q5-question").replace("\n", " ")

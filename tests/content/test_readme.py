@@ -14,7 +14,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from support.repo import REPO
 
+from widgets.core.common.settings import settings_markdown
 from widgets.core.course.course_map import load_course_map
+from widgets.core.course.learning_paths import paths_table_markdown
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 BINDER_PREFIX = "https://mybinder.org/v2/gh/iso10002-course/iso10002-course/HEAD"
@@ -102,3 +104,20 @@ def test_binder_installs_the_package():
     post_build = REPO / "binder" / "postBuild"
     assert os.access(post_build, os.X_OK), "binder/postBuild must be executable"
     assert "pip install --no-cache-dir -e ." in post_build.read_text()
+
+
+def test_settings_table_is_the_declared_settings():
+    assert settings_markdown() in README, (
+        "README's table of environment variables differs from widgets/core/common/settings.py;"
+        f" paste this under 'Settings':\n{settings_markdown()}")
+
+
+def test_paths_table_matches_the_course_map():
+    """The learning paths come right after the two commands (and the badges), and their table
+    is the course map's: modules, exercises and computed hours."""
+    table = paths_table_markdown(load_course_map())
+    assert table in README, (
+        "README's table of learning paths differs from widgets/content/modules.yaml; paste this "
+        f"under 'Learning paths':\n{table}")
+    assert README.index("\n## Learning paths") == README.index("\n## "), (
+        "the learning paths are the README's first section")

@@ -95,4 +95,57 @@ decision_on_time = business_days_to_decision <= 20""",
         frozenset({"ex07-q1-tests"}),
         "calendar days instead of business days",
     ),
+    "ex08-recognising-complaints": Mistake(
+        "ex08-q1",
+        """contact_kind = {
+    1: "request", 2: "request", 3: "complaint about handling", 4: "enquiry",
+    5: "compliment", 6: "complaint", 7: "complaint", 8: "enquiry",
+}""",
+        frozenset({"ex08-q1-tests"}),
+        "the unhappy repair request, the ombudsman case and the 'not complaining' caller misread",
+    ),
+    "ex09-receipt-and-deadlines": Mistake(
+        "ex09-q1",
+        """acknowledge_by = {
+    "A": "02/05/2025", "B": "06/05/2025", "C": "27/05/2025", "D": "28/05/2025",
+}""",
+        frozenset({"ex09-q1-tests"}),
+        "the bank holiday of 5 May counted as a business day, and the safety complaint given "
+        "2 business days instead of the same day",
+    ),
+    "ex10-responding-and-closing": Mistake(
+        "ex10-q1",
+        'missed_in_march = ["A", "B", "C", "D"]',
+        frozenset({"ex10-q1-tests"}),
+        "the satisfaction tile (3.38 of 5 against 3.8) read as met",
+    ),
+    "ex13-complaints-policy": Mistake(
+        "ex13-q1",
+        'vague_objectives = ["A", "C", "E", "F"]',
+        frozenset({"ex13-q1-tests"}),
+        "the perverse draft F counted as not measurable: it has a number, a unit and a period",
+    ),
+    "ex11-audit-plan-and-checklist": Mistake(
+        "ex11-q2",
+        """sample_size = 27
+confidence_of_25 = 74""",
+        frozenset({"ex11-q2-tests"}),
+        "the sample size read from the 10% row of Table 1 instead of the programme's 5%",
+    ),
+    "ex14-management-review": Mistake(
+        "ex14-q2",
+        """missed_a_year_ago_too = ["First-contact resolution", "Satisfaction with handling"]
+resolve_shortfall = 4.8""",
+        frozenset({"ex14-q2-tests"}),
+        "the change on the previous quarter read as the shortfall against the target",
+    ),
+    "ex12-audit-evidence-and-report": Mistake(
+        "ex12-q1",
+        """late_acknowledgement = ["CMP-2025-000492"]
+late_first_response = ["CMP-2025-000409", "CMP-2025-000492"]
+late_decision = ["CMP-2025-000400", "CMP-2025-000409"]
+contact_details = ["CMP-2025-000477"]""",
+        frozenset({"ex12-q1-tests"}),
+        "first responses judged against the 5 business days of policy 4.4, not the 3 of 4.6",
+    ),
 }

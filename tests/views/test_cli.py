@@ -44,3 +44,30 @@ def test_console_script_is_installed():
     result = subprocess.run([sys.executable, "-m", "widgets.cli", "--help"], capture_output=True,
                             text=True, check=True)
     assert "load" in result.stdout and "generate" in result.stdout and "start" in result.stdout
+
+
+def test_settings_command_prints_each_variable_and_its_value(monkeypatch, capsys):
+    from widgets.core.common import SETTINGS
+
+    monkeypatch.setenv("ISO10002_WORK_DIR", "/srv/course-work")
+    monkeypatch.delenv("ISO10002_PROGRESS_DIR", raising=False)
+    assert main(["settings"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == [setting.name for setting in SETTINGS]
+    shown = {line.split()[0]: line.split(maxsplit=1)[1] for line in lines}
+    assert shown["ISO10002_WORK_DIR"] == "/srv/course-work"
+    assert shown["ISO10002_PROGRESS_DIR"] == "not set: ~/.iso10002-course/progress"
+
+
+def test_trainer_commands_share_one_course_option():
+    from widgets.cli import build_parser
+
+    commands = build_parser()._subparsers._group_actions[0].choices
+    roots = {name: next(a for a in commands[name]._actions if "--root" in a.option_strings)
+             for name in ("grades", "grade", "report", "certificates")}
+    # argparse parents hand the same action to each subcommand: one declaration, one help
+    assert len({id(action) for action in roots.values()}) == 1
+    assert "nbgrader_config.py" in roots["grade"].help
+    policies = [next(a for a in commands[name]._actions if "--policy" in a.option_strings)
+                for name in ("load", "breaches")]
+    assert policies[0] is policies[1] and "policy.yaml" in policies[0].help

@@ -1,7 +1,7 @@
 """`iso10002 certificates`: certificates for exactly the learners who meet the syllabus's pass
 rules, and a clear reason for each rule anyone else has not met yet.
 
-A gradebook with all seven exercises generated is filled by hand, learner by learner, and
+A gradebook with every exercise generated is filled by hand, learner by learner, and
 progress files are written through the course's own ProgressStore — so every expected
 outcome below can be read off the set-up:
 
@@ -25,6 +25,7 @@ import shutil
 import warnings
 from pathlib import Path
 
+import nbformat
 import pytest
 from support.repo import REPO
 
@@ -40,6 +41,7 @@ from widgets.core.grading.certificates import (
     read_progress_folder,
     write_certificates,
 )
+from widgets.core.grading.exercise_submissions import nbgrader_meta
 from widgets.core.grading.nbgrader_course import (
     assignment_ids,
     course_api,
@@ -49,6 +51,17 @@ from widgets.core.grading.nbgrader_course import (
 )
 
 ISSUED = dt.date(2025, 6, 30)
+
+
+def _points(assignment: str) -> float:
+    """An exercise's points as its source notebook's graded cells give them, so that the
+    expected totals follow the course map when exercises are added."""
+    source = nbformat.read(REPO / "exercises" / assignment / f"{assignment}.ipynb", as_version=4)
+    return float(sum(nbgrader_meta(cell).get("points", 0) for cell in source.cells))
+
+
+TOTAL_POINTS = sum(_points(exercise.id) for exercise in load_course_map().exercises)
+
 NAMES = {"alice": ("Alice", "O'Neill"), "bob": ("Bob", "Baker"), "carol": ("Carol", "Cook"),
          "dave": ("Dave", "Dunn"), "frank": ("Frank", "Fox"), "gina": ("Gina", "Gray"),
          "hugo": ("=SUM(A1)", "<b>Hugo</b>")}
@@ -181,7 +194,7 @@ def test_certificate_shows_name_date_modules_and_score(results):
     assert "Date: 30 June 2025" in text
     for module in load_course_map().modules:
         assert f"{module.title} — knowledge check 90%" in text
-    assert "Exercises: 77 of 77 points (100%)" in text  # 13+10+12+12+8+13+9
+    assert f"Exercises: {TOTAL_POINTS:g} of {TOTAL_POINTS:g} points (100%)" in text
     assert "Complaint KPIs against the policy — 12 of 12 points" in text
     assert f"Certificate no. {certificate_number('alice', ISSUED)}" in text
     assert "Jane Smith, Training Lead" in text
@@ -218,7 +231,7 @@ def test_files_and_summary(results, tmp_path: Path):
     assert len(rows) == 8
     assert rows["alice"]["qualified"] == "True" and rows["alice"]["certificate"] == "alice.html"
     assert rows["bob"]["not_met"] == "ex03-kpis: 50% of the points, pass mark 60%"
-    assert rows["bob"]["exercise_points"] == "71.0"  # 77 − 6 (half of ex03's 12)
+    assert rows["bob"]["exercise_points"] == str(TOTAL_POINTS - _points("ex03-kpis") / 2)
     assert rows["hugo"]["name"] == "'=SUM(A1) <b>Hugo</b>"  # never a formula
     assert rows["gina"]["modules_passed"] == "6" and rows["gina"]["modules"] == "8"
 
@@ -274,9 +287,11 @@ def test_certificates_for_two_hundred_learners(tmp_path: Path, capsys):
     assert len(rows) == 200
     qualified = [row for row in rows if row["qualified"] == "True"]
     assert 0 < len(qualified) < 200
+    course_map = load_course_map()
+    modules, exercises = str(len(course_map.modules)), str(len(course_map.exercises))
     for row in rows:
-        complete = (row["modules_passed"] == row["modules"] == "8"
-                    and row["exercises_passed"] == row["exercises"] == "7")
+        complete = (row["modules_passed"] == row["modules"] == modules
+                    and row["exercises_passed"] == row["exercises"] == exercises)
         assert (row["qualified"] == "True") == complete == (row["not_met"] == "")
         assert (out / f"{row['student_id']}.html").is_file() == complete
     assert f"{len(qualified)} of 200 learners qualify" in capsys.readouterr().out

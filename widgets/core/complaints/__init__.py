@@ -22,6 +22,7 @@ _EXPORTS = {
     "RULES": "breaches",
     "breach_counts": "breaches",
     "find_policy_breaches": "breaches",
+    "business_calendar": "business_calendar",
     "plan_deadlines": "deadlines",
     "plan_for_record": "deadlines",
     "record_timeline": "deadlines",

@@ -14,17 +14,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from widgets.core.common.errors import ContentError
 from widgets.core.common.paths import CONTENT_DIR
-from widgets.core.common.reader import read_yaml
+from widgets.core.common.reader import by_id, read_yaml
 from widgets.core.course.clauses import CLAUSES_FILE, HOME_STANDARD, Clause, load_clauses
 
 COURSE_MAP_FILE = CONTENT_DIR / "modules.yaml"
 
 _MODULE_ID = re.compile(r"^\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
 _EXERCISE_ID = re.compile(r"^ex\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$")
+_PATH_ID = re.compile(r"^[a-z]+(?:-[a-z]+)*$")
 
 
-class CourseMapError(ValueError):
+class CourseMapError(ContentError):
     """modules.yaml is missing a key, holds a value of the wrong kind, or contradicts itself."""
 
 
@@ -54,6 +56,7 @@ class Exercise:
     title: str
     clauses: tuple[str, ...]
     summary: str
+    minutes: int | None = None  # estimated working time; required once a path lists it
 
     @property
     def folder(self) -> str:
@@ -81,10 +84,26 @@ class Dashboard:
 class PassRules:
     """What counts as passing: a module passes with its knowledge check's own pass mark (in
     the question bank); an exercise with `exercise_pass_mark` of its points; `course` says in
-    words what completes the course (syllabus, certificates)."""
+    words what completes the course (syllabus, certificates), `path` what completes a
+    learning path."""
 
     exercise_pass_mark: float
     course: str
+    path: str = ""  # empty when the map defines no paths
+
+
+@dataclass(frozen=True)
+class LearningPath:
+    """A route through the course for one kind of learner: the modules to study (their
+    knowledge checks come with them), the graded exercises, and the certificate it leads to.
+    The rules are the course's (PassRules.path) applied to these modules and exercises."""
+
+    id: str
+    title: str
+    audience: str
+    modules: tuple[str, ...]
+    exercises: tuple[str, ...]
+    certificate: str
 
 
 @dataclass(frozen=True)
@@ -95,6 +114,7 @@ class CourseMap:
     exercises: tuple[Exercise, ...]
     dashboard: Dashboard
     pass_rules: PassRules
+    paths: tuple[LearningPath, ...] = ()
 
     @property
     def total_minutes(self) -> int:
@@ -103,11 +123,24 @@ class CourseMap:
 
     def module(self, module_id: str) -> Module:
         """The module called ``module_id``; KeyError lists the known ids."""
-        for module in self.modules:
-            if module.id == module_id:
-                return module
-        known = ", ".join(module.id for module in self.modules)
-        raise KeyError(f"no module {module_id!r} in the course map; known modules: {known}")
+        return by_id(self.modules, module_id, "module", owner="the course map",
+                     known="known modules:")
+
+    def exercise(self, exercise_id: str) -> Exercise:
+        """The exercise called ``exercise_id``; KeyError lists the known ids."""
+        return by_id(self.exercises, exercise_id, "exercise", owner="the course map",
+                     known="known exercises:")
+
+    def path(self, path_id: str) -> LearningPath:
+        """The learning path called ``path_id``; KeyError lists the known ids."""
+        return by_id(self.paths, path_id, "learning path", owner="the course map",
+                     known="known paths:")
+
+    def path_minutes(self, path: LearningPath) -> int:
+        """Estimated time for a path: its modules' minutes plus its exercises' minutes (the
+        parser makes sure every exercise on a path states them)."""
+        return (sum(self.module(module_id).minutes for module_id in path.modules)
+                + sum(self.exercise(exercise_id).minutes or 0 for exercise_id in path.exercises))
 
     def exercises_after(self, module_id: str) -> tuple[Exercise, ...]:
         """The exercises that practise what module ``module_id`` teaches."""
@@ -192,6 +225,22 @@ class _Reader:
                 f"{where}.id", f"{value!r} is not a valid id; write it like {example!r}"
             )
         return value
+
+    def ids(self, entry: dict, key: str, where: str, known: list[str], kind: str
+            ) -> tuple[str, ...]:
+        values = entry.get(key)
+        if (not isinstance(values, list) or not values
+                or not all(isinstance(value, str) for value in values)):
+            raise self.fail(f"{where}.{key}", f"expected a non-empty list of {kind} ids, found "
+                                              f"{values!r}")
+        for index, value in enumerate(values):
+            if value not in known:
+                raise self.fail(f"{where}.{key}[{index}]",
+                                f"{value!r} is not {'an' if kind[0] in 'aeiou' else 'a'} "
+                                f"{kind} id of this file; use one of: "
+                                f"{', '.join(known)}")
+        self.no_repeats(values, f"{where}.{key}")
+        return tuple(values)
 
     def minutes(self, entry: dict, where: str) -> int:
         if "minutes" not in entry:
@@ -296,9 +345,11 @@ def parse_course_map(
                 title=reader.text(entry, "title", where),
                 clauses=reader.clauses(entry, where),
                 summary=reader.text(entry, "summary", where),
+                minutes=reader.minutes(entry, where) if "minutes" in entry else None,
             )
         )
     reader.no_repeats((exercise.id for exercise in exercises), "exercises ids")
+    paths = _parse_paths(reader, top, module_ids, exercises)
 
     if "dashboard" not in top:
         raise reader.fail("top level", "missing key 'dashboard'")
@@ -311,9 +362,50 @@ def parse_course_map(
     pass_rules = PassRules(
         exercise_pass_mark=reader.share(rules_entry, "exercise_pass_mark", "pass_rules"),
         course=reader.text(rules_entry, "course", "pass_rules"),
+        **({"path": reader.text(rules_entry, "path", "pass_rules")} if paths else {}),
     )
     return CourseMap(modules=tuple(modules), exercises=tuple(exercises), dashboard=dashboard,
-                     pass_rules=pass_rules)
+                     pass_rules=pass_rules, paths=paths)
+
+
+def _parse_paths(reader: _Reader, top: dict, module_ids: list[str],
+                 exercises: list[Exercise]) -> tuple[LearningPath, ...]:
+    """The optional `paths:` list. Every id a path names must exist in this file, a path's
+    modules keep the course order (a path skips modules, it never reorders them) and each of
+    its exercises states its minutes, so that the path's hours can be computed."""
+    if "paths" not in top:
+        return ()
+    exercise_ids = [exercise.id for exercise in exercises]
+    paths = []
+    for index, raw in enumerate(reader.items(top, "paths", "")):
+        where = f"paths[{index}]"
+        entry = reader.mapping(raw, where)
+        path_id = reader.identifier(entry, where, _PATH_ID, "internal-auditor")
+        where = f"paths[{index}] ({path_id})"
+        modules = reader.ids(entry, "modules", where, module_ids, "module")
+        if list(modules) != sorted(modules, key=module_ids.index):
+            raise reader.fail(f"{where}.modules", "list the modules in course order: "
+                                                  + ", ".join(sorted(modules,
+                                                                     key=module_ids.index)))
+        listed = reader.ids(entry, "exercises", where, exercise_ids, "exercise")
+        for position, exercise_id in enumerate(listed):
+            exercise = exercises[exercise_ids.index(exercise_id)]
+            if exercise.follows not in modules:
+                raise reader.fail(
+                    f"{where}.exercises[{position}]",
+                    f"{exercise_id!r} follows module {exercise.follows!r}, which is not on "
+                    "this path; add the module to the path's modules or drop the exercise")
+            if exercise.minutes is None:
+                raise reader.fail(
+                    f"exercises[{exercise_ids.index(exercise_id)}] ({exercise_id})",
+                    f"missing key 'minutes': path {path_id!r} lists this exercise, and a "
+                    "path's hours count its exercises' estimated minutes")
+        paths.append(LearningPath(
+            id=path_id, title=reader.text(entry, "title", where),
+            audience=reader.text(entry, "audience", where), modules=modules,
+            exercises=listed, certificate=reader.text(entry, "certificate", where)))
+    reader.no_repeats((path.id for path in paths), "paths ids")
+    return tuple(paths)
 
 
 def load_course_map(path: str | Path | None = None) -> CourseMap:

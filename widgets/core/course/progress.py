@@ -18,6 +18,11 @@ Why it is shaped like this:
   module that crashes on import is worse, and the old file is kept for a trainer to look at.
 - A pass is never taken away: once a check's best score reaches the pass mark it stays
   completed, even if a later attempt scores lower or a later call uses a higher pass mark.
+- The learning path the learner chose (widgets/content/modules.yaml, `paths:`) is kept in the
+  same file as ``"learning_path": {"id": ..., "chosen_at": ...}``. The key is optional, so
+  files written before paths existed stay valid version-1 files and older copies of the
+  course still read new files (they ignore the key); the time of the choice lets a trainer's
+  tools keep the latest choice when a learner's files from two machines are merged.
 """
 
 from __future__ import annotations
@@ -33,25 +38,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from widgets.core.common.settings import LEARNER, PROGRESS_DIR
 from widgets.core.common.storage import ReadResult, corrupt_copies, read_json, update_json
 
 SCHEMA = "iso10002-course/progress"
 SCHEMA_VERSION = 1
 DEFAULT_PASS_MARK = 0.8
-PROGRESS_DIR_ENV = "ISO10002_PROGRESS_DIR"
-LEARNER_ENV = "JUPYTERHUB_USER"
-DEFAULT_PROGRESS_DIR = "~/.iso10002-course/progress"
 # Scores are exact fractions turned into floats; this absorbs the rounding of that conversion
 # so that 4/5 is never judged below a pass mark of 0.8.
 SCORE_TOLERANCE = 1e-9
 _TIMESTAMP = "%Y-%m-%dT%H:%M:%SZ"
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+_PATH_ID = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 
 def current_learner() -> str:
     """``$JUPYTERHUB_USER``, else the operating-system user, else ``uid<number>`` (containers
     sometimes run as a user id with no name)."""
-    hub_user = os.environ.get(LEARNER_ENV, "").strip()
+    hub_user = LEARNER.get()
     if hub_user:
         return hub_user
     try:
@@ -62,8 +66,7 @@ def current_learner() -> str:
 
 def progress_dir() -> Path:
     """``$ISO10002_PROGRESS_DIR`` if set, else ``~/.iso10002-course/progress``."""
-    configured = os.environ.get(PROGRESS_DIR_ENV, "").strip()
-    return Path(configured or DEFAULT_PROGRESS_DIR).expanduser()
+    return Path(PROGRESS_DIR.get() or PROGRESS_DIR.default).expanduser()
 
 
 def learner_filename(learner: str) -> str:
@@ -183,6 +186,12 @@ def progress_file_problem(data: Any, learner: str) -> str | None:
         )
     if data.get("learner") != learner:
         return f"it belongs to learner {data.get('learner')!r}, not {learner!r}"
+    if "learning_path" in data:
+        chosen = data["learning_path"]
+        if (not isinstance(chosen, dict) or not isinstance(chosen.get("id"), str)
+                or not _PATH_ID.fullmatch(chosen["id"])
+                or not isinstance(chosen.get("chosen_at"), str)):
+            return f"{foreign} ('learning_path' is not an object with an 'id' and 'chosen_at')"
     modules = data.get("modules")
     if not isinstance(modules, dict):
         return f"{foreign} ('modules' is not an object)"
@@ -223,6 +232,22 @@ def modules_from_progress(data: Mapping[str, Any] | None) -> dict[str, ModulePro
         )
         for module_id, record in data["modules"].items()
     }
+
+
+@dataclass(frozen=True)
+class PathChoice:
+    """The learning path a learner chose, and when (UTC, as the progress file stamps it)."""
+
+    id: str
+    chosen_at: str
+
+
+def path_from_progress(data: Mapping[str, Any] | None) -> PathChoice | None:
+    """The learner's chosen path in a progress document (checked by progress_file_problem),
+    None when they have not chosen one; public for the trainer's tools, as above."""
+    if data is None or "learning_path" not in data:
+        return None
+    return PathChoice(data["learning_path"]["id"], data["learning_path"]["chosen_at"])
 
 
 def _validate_score(name: str, value: float, *, allow_zero: bool) -> float:
@@ -286,6 +311,38 @@ class ProgressStore:
         """One module's progress, or None if the learner has not attempted it."""
         return self.load().get(module)
 
+    def _empty(self) -> dict[str, Any]:
+        return {"schema": SCHEMA, "schema_version": SCHEMA_VERSION, "learner": self.learner,
+                "modules": {}}
+
+    def chosen_path(self) -> PathChoice | None:
+        """The learning path this learner chose, or None if they have not chosen one yet."""
+        result = read_json(self.path, validate=self._validate)
+        self._note(result)
+        return path_from_progress(result.data)
+
+    def choose_path(self, path_id: str | None) -> PathChoice | None:
+        """Record ``path_id`` as the learner's path (None forgets the choice); results stay as
+        they are, so changing path never loses a passed check. Whether the id names a path of
+        the course map is the caller's check (widgets.core.course.learning_paths)."""
+        if path_id is not None and (not isinstance(path_id, str)
+                                    or not _PATH_ID.fullmatch(path_id)):
+            raise ValueError(f"a path id is lower-case words joined by '-', such as "
+                             f"'internal-auditor'; got {path_id!r}")
+        now = _stamp(self._clock())
+
+        def change(data: dict[str, Any] | None) -> dict[str, Any]:
+            data = data if data is not None else self._empty()
+            if path_id is None:
+                data.pop("learning_path", None)
+            else:
+                data["learning_path"] = {"id": path_id, "chosen_at": now}
+            return data
+
+        data, before = update_json(self.path, change, validate=self._validate)
+        self._note(before)
+        return path_from_progress(data)
+
     def record(
         self,
         module: str,
@@ -311,12 +368,7 @@ class ProgressStore:
 
         def change(data: dict[str, Any] | None) -> dict[str, Any]:
             if data is None:
-                data = {
-                    "schema": SCHEMA,
-                    "schema_version": SCHEMA_VERSION,
-                    "learner": self.learner,
-                    "modules": {},
-                }
+                data = self._empty()
             record = data["modules"].setdefault(module, {"checks": {}, "last_check": check_id})
             previous = record["checks"].get(check_id)
             passed = score >= pass_mark - SCORE_TOLERANCE

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from widgets.core.course.clauses import Clause, load_clauses
 from widgets.core.course.course_map import CourseMap, format_clauses, load_course_map
+from widgets.core.course.learning_paths import duration_text, pass_rule_lines, path_checks
 from widgets.core.course.questions import Bank, bank_ids, load_bank
 
 SYLLABUS_FILE = "course/syllabus.md"
@@ -65,6 +66,32 @@ def _percent(share: float) -> str:
     return f"{share:.0%}"
 
 
+def paths_markdown(course_map: CourseMap, checks: Mapping[str, tuple[Bank, ...]]) -> list[str]:
+    """The syllabus's section on learning paths (no lines when the map has none): a table of
+    modules, exercises, time and pass rules, then each path's audience and certificate."""
+    if not course_map.paths:
+        return []
+    lines = ["", "## Learning paths", "",
+             "Each kind of learner follows one path, chosen on the course home and changeable "
+             "there. Time adds the modules' minutes and the exercises' estimated minutes.", "",
+             "| Path | Modules | Exercises | Time | Pass rules |", "|---|---|---|---|---|"]
+    for path in course_map.paths:
+        lines.append(f"| `{path.id}` {path.title} | "
+                     f"{', '.join(module_id[:2] for module_id in path.modules)} | "
+                     f"{', '.join(path.exercises)} | "
+                     f"{duration_text(course_map.path_minutes(path))} | "
+                     f"{'; '.join(pass_rule_lines(course_map, path, checks))} |")
+    for path in course_map.paths:
+        lines += ["", f"### {path.title} (`{path.id}`, "
+                      f"{duration_text(course_map.path_minutes(path))})", "",
+                  f"For: {path.audience}", "",
+                  "Knowledge checks: " + ", ".join(
+                      f"*{bank.title}* (`{bank.id}`)" for bank in path_checks(path, checks)) + ".",
+                  "", f"Certificate: *{path.certificate}* — `iso10002 certificates --path "
+                      f"{path.id}`."]
+    return lines
+
+
 def syllabus_markdown(course_map: CourseMap | None = None,
                       banks: Iterable[Bank] | None = None) -> str:
     """The whole syllabus as Markdown (what course/syllabus.md must contain)."""
@@ -90,6 +117,9 @@ def syllabus_markdown(course_map: CourseMap | None = None,
         f"- **An exercise** is passed with at least {_percent(rules.exercise_pass_mark)} of its "
         "points, autograded and trainer-graded answers together.",
         f"- **The course** is completed when {rules.course}.",
+        *([f"- **A learning path** is completed when {rules.path}; its certificate needs "
+           "nothing else."] if course_map.paths else []),
+        *paths_markdown(course_map, checks),
         "",
         "## Modules",
         "",

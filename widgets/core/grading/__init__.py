@@ -1,6 +1,6 @@
 """The trainer's side, one trust boundary: nbgrader's course layout and safe feedback, parallel
 autograding, synthetic cohorts, the cohort report, certificates, and the property checks and
-made-to-order submissions the proof tests use.
+made-to-order submissions the proof tests use, and results by learning path.
 
 Facade: the names below are what notebooks, exercises and the CLI use; each is imported
 from its module on first use (see :mod:`widgets.core.common.facade`).
@@ -50,6 +50,9 @@ _EXPORTS = {
     "split_region": "nbgrader_course",
     "spreadsheet_safe": "nbgrader_course",
     "write_grades_csv": "nbgrader_course",
+    "NO_PATH": "path_results",
+    "path_summary": "path_results",
+    "with_paths": "path_results",
     "ALREADY_GRADED": "parallel_grade",
     "GradeError": "parallel_grade",
     "ProgressLine": "parallel_grade",

@@ -13,6 +13,12 @@ opens in any browser, "Print → Save as PDF" gives the PDF) with their name, th
 modules and their score. Each learner who does not gets a message that lists every rule not
 met yet, so the trainer can tell them exactly what is left. Progress files are only read:
 a damaged one is reported, never moved or changed.
+
+With a learning path (widgets/content/modules.yaml, `paths:`; `iso10002 certificates --path
+ID`) the rules are the path's: only its modules' checks and its exercises count, and the
+certificate carries the path's certificate title, the path and its modules and exercises. The
+path each learner chose is read from their progress file; learners who chose another path
+are not told what they miss on this one (they are not doing it), unless they meet its rules.
 """
 
 from __future__ import annotations
@@ -22,17 +28,19 @@ import hashlib
 import html
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from widgets.core.course.course_map import CourseMap, load_course_map
+from widgets.core.course.course_map import CourseMap, LearningPath, load_course_map
 from widgets.core.course.progress import (
     SCHEMA,
     ModuleProgress,
+    PathChoice,
     learner_filename,
     modules_from_progress,
+    path_from_progress,
     progress_file_problem,
 )
 from widgets.core.course.questions import Bank
@@ -86,10 +94,18 @@ class Eligibility:
     modules: tuple[ModuleResult, ...]
     exercises: tuple[ExerciseResult, ...]
     reasons: tuple[str, ...]  # every rule not met; empty when the learner qualifies
+    path: LearningPath | None = None  # the rules checked: this path's, or the course's
+    chosen_path: str | None = None  # the path the learner chose, from their progress file
 
     @property
     def qualified(self) -> bool:
         return not self.reasons
+
+    @property
+    def on_another_path(self) -> bool:
+        """Checked against a path while the learner chose a different one."""
+        return (self.path is not None and self.chosen_path is not None
+                and self.chosen_path != self.path.id)
 
     @property
     def points(self) -> tuple[float, float]:
@@ -108,6 +124,7 @@ class ProgressFolder:
 
     learners: dict[str, dict[str, ModuleProgress]]  # learner -> module -> progress
     problems: tuple[str, ...]  # one sentence per file that could not be used
+    paths: dict[str, PathChoice] = field(default_factory=dict)  # learner -> latest choice
 
 
 def _merge(one: dict[str, ModuleProgress], other: dict[str, ModuleProgress]
@@ -138,6 +155,7 @@ def read_progress_folder(folder: str | Path) -> ProgressFolder:
                                 "(~/.iso10002-course/progress/<learner>.json) into one folder "
                                 "and name it")
     learners: dict[str, dict[str, ModuleProgress]] = {}
+    paths: dict[str, PathChoice] = {}
     problems = []
     for path in sorted(folder.glob("*.json")):
         try:
@@ -153,13 +171,19 @@ def read_progress_folder(folder: str | Path) -> ProgressFolder:
             problems.append(f"{path.name}: {problem}")
             continue
         learners[learner] = _merge(learners.get(learner, {}), modules_from_progress(data))
-    return ProgressFolder(learners, tuple(problems))
+        choice = path_from_progress(data)
+        if choice and (learner not in paths or choice.chosen_at > paths[learner].chosen_at):
+            paths[learner] = choice  # two machines: the later choice counts
+    return ProgressFolder(learners, tuple(problems), paths)
 
 
 def _module_results(progress: Mapping[str, ModuleProgress] | None, course_map: CourseMap,
-                    checks: Mapping[str, Sequence[Bank]]) -> tuple[ModuleResult, ...]:
+                    checks: Mapping[str, Sequence[Bank]], path: LearningPath | None
+                    ) -> tuple[ModuleResult, ...]:
     results = []
     for module in course_map.modules:
+        if path is not None and module.id not in path.modules:
+            continue
         for bank in checks.get(module.id, ()):
             record = (progress or {}).get(module.id)
             check = record.checks.get(bank.id) if record else None
@@ -170,10 +194,13 @@ def _module_results(progress: Mapping[str, ModuleProgress] | None, course_map: C
     return tuple(results)
 
 
-def _exercise_results(rows: pd.DataFrame, course_map: CourseMap) -> tuple[ExerciseResult, ...]:
+def _exercise_results(rows: pd.DataFrame, course_map: CourseMap, path: LearningPath | None
+                      ) -> tuple[ExerciseResult, ...]:
     by_id = {row["assignment"]: row for _, row in rows.iterrows()}
     results = []
-    for exercise in course_map.exercises:
+    exercises = (course_map.exercises if path is None
+                 else tuple(course_map.exercise(exercise_id) for exercise_id in path.exercises))
+    for exercise in exercises:
         row = by_id.get(exercise.id)
         if row is None:
             results.append(ExerciseResult(exercise.id, exercise.title, NOT_SUBMITTED, 0.0, 0.0,
@@ -214,9 +241,11 @@ def _reasons(modules: Sequence[ModuleResult], exercises: Sequence[ExerciseResult
 
 def eligibility(db_url: str, progress: ProgressFolder, *, folder_name: str = "the folder",
                 course_map: CourseMap | None = None,
-                banks: Sequence[Bank] | None = None) -> list[Eligibility]:
+                banks: Sequence[Bank] | None = None,
+                path: LearningPath | None = None) -> list[Eligibility]:
     """Every learner of the gradebook, and every learner with a progress file, checked against
-    the pass rules; sorted by learner id."""
+    the pass rules (with ``path``: that path's modules and exercises only); sorted by learner
+    id."""
     course_map = course_map if course_map is not None else load_course_map()
     checks = module_checks(course_map, banks if banks is not None else load_banks())
     pass_mark = course_map.pass_rules.exercise_pass_mark
@@ -227,19 +256,23 @@ def eligibility(db_url: str, progress: ProgressFolder, *, folder_name: str = "th
         rows = grades[grades["student_id"] == learner]
         name = (" ".join(part for part in (rows.iloc[0]["first_name"], rows.iloc[0]["last_name"])
                          if part) if len(rows) else "")
-        modules = _module_results(progress.learners.get(learner), course_map, checks)
-        exercises = _exercise_results(rows, course_map)
+        modules = _module_results(progress.learners.get(learner), course_map, checks, path)
+        exercises = _exercise_results(rows, course_map, path)
+        chosen = progress.paths.get(learner)
         results.append(Eligibility(
             student_id=learner, name=name, modules=modules, exercises=exercises,
             reasons=_reasons(modules, exercises, learner in progress.learners, pass_mark,
-                             learner, folder_name)))
+                             learner, folder_name),
+            path=path, chosen_path=chosen.id if chosen else None))
     return results
 
 
-def certificate_number(student_id: str, issued: dt.date) -> str:
-    """A reference printed on the certificate, the same for the same learner and date, so a
-    trainer can find the record behind a certificate someone shows: ISO10002-20250606-3FA1C2D9."""
-    digest = hashlib.sha256(f"{COURSE_ID}|{student_id}|{issued.isoformat()}".encode())
+def certificate_number(student_id: str, issued: dt.date, path_id: str | None = None) -> str:
+    """A reference printed on the certificate, the same for the same learner, date (and path),
+    so a trainer can find the record behind a certificate someone shows:
+    ISO10002-20250606-3FA1C2D9. A path's certificate has a number of its own."""
+    key = f"{COURSE_ID}|{student_id}|{issued.isoformat()}" + (f"|{path_id}" if path_id else "")
+    digest = hashlib.sha256(key.encode())
     return f"ISO10002-{issued:%Y%m%d}-{digest.hexdigest()[:8].upper()}"
 
 
@@ -278,6 +311,11 @@ def certificate_html(result: Eligibility, issued: dt.date, *, course_title: str 
         raise ValueError(f"{result.student_id} does not meet the pass rules: "
                          + "; ".join(result.reasons))
     esc = html.escape
+    path = result.path
+    heading = esc(path.certificate) if path else "Certificate of completion"
+    completed = (f'has completed the learning path</p><p class="course">{esc(path.title)}</p>'
+                 f'<p class="lead">of the course <em>{esc(course_title)}</em></p>' if path else
+                 f'has completed the course</p><p class="course">{esc(course_title)}</p>')
     earned, possible = result.points
     modules = "".join(
         f"<li>{esc(m.title)} — knowledge check {m.best_score:.0%}</li>"
@@ -293,10 +331,10 @@ def certificate_html(result: Eligibility, issued: dt.date, *, course_title: str 
         '<p class="hint">Print this page (A4, landscape) or save it as PDF from the print '
         "dialogue.</p>",
         '<div class="sheet">',
-        "<h1>Certificate of completion</h1>",
+        f"<h1>{heading}</h1>",
         '<p class="lead">This is to certify that</p>',
         f'<p class="name">{esc(result.name or result.student_id)}</p>',
-        f'<p class="lead">has completed the course</p><p class="course">{esc(course_title)}</p>',
+        f'<p class="lead">{completed}',
         '<div class="columns">',
         f"<div><h2>Modules ({len(result.modules)})</h2><ul>{modules}</ul></div>",
         f"<div><h2>Exercises: {earned:g} of {possible:g} points ({result.share:.0%})</h2>"
@@ -304,7 +342,8 @@ def certificate_html(result: Eligibility, issued: dt.date, *, course_title: str 
         "</div>",
         '<div class="footer">',
         f"<div>Date: {issued:%d %B %Y}</div>",
-        f"<div>Certificate no. {certificate_number(result.student_id, issued)}</div>",
+        f"<div>Certificate no. {certificate_number(result.student_id, issued, _path_id(result))}"
+        "</div>",
         signed,
         "</div>",
         '<p class="note">This certificate confirms that its holder completed a training course '
@@ -314,9 +353,15 @@ def certificate_html(result: Eligibility, issued: dt.date, *, course_title: str 
         "</div></body></html>"])
 
 
-def certificate_filename(student_id: str) -> str:
-    """A safe file name for a learner's certificate (as their progress file is named)."""
-    return learner_filename(student_id).removesuffix(".json") + ".html"
+def _path_id(result: Eligibility) -> str | None:
+    return result.path.id if result.path else None
+
+
+def certificate_filename(student_id: str, path_id: str | None = None) -> str:
+    """A safe file name for a learner's certificate (as their progress file is named), with
+    the path's id for a path's certificate so two certificates never share a file."""
+    stem = learner_filename(student_id).removesuffix(".json")
+    return f"{stem}-{path_id}.html" if path_id else f"{stem}.html"
 
 
 def write_certificates(results: Sequence[Eligibility], folder: str | Path, issued: dt.date, *,
@@ -328,14 +373,16 @@ def write_certificates(results: Sequence[Eligibility], folder: str | Path, issue
     written = []
     for result in results:
         if result.qualified:
-            path = folder / certificate_filename(result.student_id)
+            path = folder / certificate_filename(result.student_id, _path_id(result))
             path.write_text(certificate_html(result, issued, course_title=course_title,
                                              issuer=issuer), encoding="utf-8")
             written.append(path)
     summary = pd.DataFrame([{
-        "student_id": r.student_id, "name": r.name, "qualified": r.qualified,
-        "certificate": certificate_filename(r.student_id) if r.qualified else "",
-        "certificate_no": certificate_number(r.student_id, issued) if r.qualified else "",
+        "student_id": r.student_id, "name": r.name, "path": _path_id(r) or "",
+        "chosen_path": r.chosen_path or "", "qualified": r.qualified,
+        "certificate": certificate_filename(r.student_id, _path_id(r)) if r.qualified else "",
+        "certificate_no": (certificate_number(r.student_id, issued, _path_id(r))
+                           if r.qualified else ""),
         "exercise_points": r.points[0], "exercise_max": r.points[1],
         "modules_passed": sum(m.passed for m in r.modules), "modules": len(r.modules),
         "exercises_passed": sum(e.status == PASSED for e in r.exercises),

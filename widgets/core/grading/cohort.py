@@ -447,7 +447,10 @@ def write_progress_files(folder: str | Path, learners: Sequence[SyntheticLearner
     Per module check: skipped with probability `skipped`; otherwise a score around
     0.75 + 0.12 × ability (spread 0.12, in whole questions of the bank), and a learner below the
     pass mark retries once in two. Written through widgets.core.course.progress.ProgressStore, the
-    store the knowledge checks use. Returns learner id -> check id -> best score.
+    store the knowledge checks use. Each learner also chooses one of the course map's learning
+    paths (drawn evenly, the same for the same seed), as on the course home, so that results
+    by path (`iso10002 grades --progress`, `certificates --path`) can be tried on a cohort.
+    Returns learner id -> check id -> best score.
     """
     from widgets.core.course.course_map import load_course_map
     from widgets.core.course.progress import ProgressStore
@@ -459,6 +462,9 @@ def write_progress_files(folder: str | Path, learners: Sequence[SyntheticLearner
     for learner in learners:
         store = ProgressStore(learner.id, folder, clock=lambda: SUBMITTED_BEFORE)
         best[learner.id] = {}
+        if course_map.paths:
+            path = random.Random(f"{seed}:path:{learner.id}").choice(course_map.paths)
+            store.choose_path(path.id)
         for module in course_map.modules:
             for bank in checks[module.id]:
                 draw = random.Random(f"{seed}:check:{learner.id}:{bank.id}")

@@ -26,8 +26,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from widgets.core.common.errors import ContentError
 from widgets.core.common.paths import CONTENT_DIR
-from widgets.core.common.reader import read_yaml
+from widgets.core.common.reader import ContentReader, read_yaml
 from widgets.core.course.clauses import TITLE_NOTE, Clause, load_clauses
 from widgets.core.course.course_map import CourseMap, format_clauses, load_course_map
 from widgets.core.grading.nbgrader_course import (
@@ -38,6 +39,7 @@ from widgets.core.grading.nbgrader_course import (
     cohort_grades,
     spreadsheet_safe,
 )
+from widgets.core.grading.path_results import path_summary, with_paths
 
 DEFINITIONS = (
     "An exercise's <strong>share</strong> is nbgrader's score (the manual score where a trainer "
@@ -71,9 +73,10 @@ BEHIND_SHARE = 0.5  # not handed in while at least half of the cohort has: at ri
 REPORT_FILE = "report.html"
 CSV_FILES = ("assignments.csv", "questions.csv", "clauses.csv", "objectives.csv",
              "learners.csv")
+PATHS_CSV = "paths.csv"  # written when the learners' paths are known
 
 
-class ItemsError(ValueError):
+class ItemsError(ContentError):
     """exercise-items.yaml is malformed or disagrees with the course map or the clauses."""
 
 
@@ -107,62 +110,55 @@ class Item:
 def parse_items(data: object, source: str, course_map: CourseMap,
                 catalogue: Mapping[str, Clause]) -> dict[tuple[str, str], Item]:
     """(assignment, grade id) -> Item, from the parsed YAML; ItemsError names the file and key
-    of the first problem and says what to write instead."""
-
-    def fail(where: str, problem: str) -> ItemsError:
-        return ItemsError(f"{source}: {where}: {problem}")
-
-    if not isinstance(data, dict) or not isinstance(data.get("assignments"), dict):
-        raise fail("top level", "expected a mapping with the key 'assignments'")
+    of every broken grade id at once and says what to write instead."""
+    r = ContentReader(source, ItemsError, collect=True)
+    top = r.mapping(data, "(top level)")
+    r.keys(top, "", ("assignments",))
     exercises = {exercise.id: exercise for exercise in course_map.exercises}
     modules = {module.id: module for module in course_map.modules}
     items: dict[tuple[str, str], Item] = {}
-    for assignment, cells in data["assignments"].items():
+    for assignment, cells in r.mapping(top["assignments"], "assignments").items():
         if assignment not in exercises:
-            raise fail(f"assignments.{assignment}", "not an exercise of the course map; use "
-                       f"one of {', '.join(exercises)}")
+            r.problem(f"assignments.{assignment}", "is not an exercise of the course map; use "
+                      f"one of {', '.join(exercises)}")
+            continue
         exercise = exercises[assignment]
         allowed = set(exercise.clauses) | set(modules[exercise.follows].clauses)
-        if not isinstance(cells, dict) or not cells:
-            raise fail(f"assignments.{assignment}", "expected a mapping of grade ids")
+        cells = r.mapping(cells, f"assignments.{assignment}")
+        if not cells:
+            r.problem(f"assignments.{assignment}", "must map the exercise's grade ids to their "
+                      "clauses and objectives")
         for cell, entry in cells.items():
-            where = f"assignments.{assignment}.{cell}"
-            if not isinstance(entry, dict) or set(entry) != {"clauses", "objectives"}:
-                raise fail(where, "expected exactly the keys 'clauses' and 'objectives'")
-            clauses = entry["clauses"]
-            if (not isinstance(clauses, list) or not clauses
-                    or not all(isinstance(c, str) for c in clauses)):
-                raise fail(f"{where}.clauses", f"expected a list of quoted clause ids, found "
-                           f"{clauses!r}")
-            for clause in clauses:
-                if clause not in catalogue:
-                    raise fail(f"{where}.clauses", f"{clause!r} is not in clauses.yaml")
-                if clause not in allowed:
-                    raise fail(f"{where}.clauses", f"{clause!r} is neither a clause of "
-                               f"{assignment} nor taught by {exercise.follows} (modules.yaml)")
-            objectives = entry["objectives"]
-            if (not isinstance(objectives, list) or not objectives
-                    or not all(isinstance(o, str) for o in objectives)):
-                raise fail(f"{where}.objectives", f"expected a list of texts, found "
-                           f"{objectives!r}")
-            items[assignment, cell] = Item(
-                assignment, cell, tuple(clauses),
-                tuple(_objective(text, modules, lambda p, w=where: fail(f"{w}.objectives", p))
-                      for text in objectives))
+            where = f"assignments.{assignment}.{cell}."
+            with r.entry():
+                entry = r.mapping(entry, where.rstrip("."))
+                r.keys(entry, where, ("clauses", "objectives"))
+                clauses = r.members(entry, "clauses", where, catalogue,
+                                    "quoted clause ids from clauses.yaml")
+                outside = [clause for clause in clauses if clause not in allowed]
+                if outside:
+                    raise r.fail(f"{where}clauses", f"{outside[0]!r} is neither a clause of "
+                                 f"{assignment} nor taught by {exercise.follows} (modules.yaml)")
+                objectives = r.texts(entry, "objectives", where)
+                items[assignment, cell] = Item(
+                    assignment, cell, clauses,
+                    tuple(_objective(r, text, modules, f"{where}objectives")
+                          for text in objectives))
+    r.done()
     return items
 
 
-def _objective(text: str, modules: Mapping, fail) -> Objective:
+def _objective(r: ContentReader, text: str, modules: Mapping, where: str) -> Objective:
     module_id, _, start = text.partition(": ")
     if module_id not in modules or not start.strip():
-        raise fail(f"{text!r} should read '<module id>: <start of an objective>' with a module "
-                   f"id of modules.yaml")
+        raise r.fail(where, f"{text!r} should read '<module id>: <start of an objective>' with "
+                     "a module id of modules.yaml")
     found = [(number, objective) for number, objective
              in enumerate(modules[module_id].objectives, start=1)
              if objective.startswith(start.strip())]
     if len(found) != 1:
-        raise fail(f"{text!r} matches {len(found)} objectives of {module_id}; quote the start "
-                   "of exactly one of: " + " | ".join(modules[module_id].objectives))
+        raise r.fail(where, f"{text!r} matches {len(found)} objectives of {module_id}; quote "
+                     "the start of exactly one of: " + " | ".join(modules[module_id].objectives))
     number, objective = found[0]
     return Objective(module_id, number, objective)
 
@@ -389,6 +385,7 @@ class CohortReport:
     learners: pd.DataFrame
     grades: pd.DataFrame  # cohort_grades: one row per learner and exercise
     pass_mark: float
+    paths: pd.DataFrame | None = None  # path_summary, when the learners' paths are known
 
     def summary(self) -> str:
         """'200 learners, 7 exercises: 1,288 of 1,400 handed in, 1,201 graded (83% passed);
@@ -407,11 +404,14 @@ class CohortReport:
 
 def build_report(db_url: str, pass_mark: float | None = None,
                  items: Mapping[tuple[str, str], Item] | None = None,
-                 catalogue: Mapping[str, Clause] | None = None) -> CohortReport:
+                 catalogue: Mapping[str, Clause] | None = None,
+                 paths: Mapping[str, str] | None = None) -> CohortReport:
     """Every table of the report from the gradebook at `db_url` (pass mark: the course's);
-    ReportError when no learner has handed anything in."""
-    pass_mark = pass_mark if pass_mark is not None else (
-        load_course_map().pass_rules.exercise_pass_mark)
+    ReportError when no learner has handed anything in. With `paths` (learner -> the path
+    they chose, from their progress files) the learners table shows each learner's path and
+    judges them on their path's exercises only, and a table sums results per path."""
+    course_map = load_course_map()
+    pass_mark = pass_mark if pass_mark is not None else course_map.pass_rules.exercise_pass_mark
     items = items if items is not None else load_items()
     catalogue = catalogue if catalogue is not None else load_clauses()
     grades = cohort_grades(db_url, pass_mark)
@@ -424,12 +424,19 @@ def build_report(db_url: str, pass_mark: float | None = None,
     clauses = clauses.sort_values(["mastery", "clause"], key=lambda column: column.map(
         order) if column.name == "clause" else column).reset_index(drop=True)
     clauses.insert(1, "title", [catalogue[c].label for c in clauses["clause"]])
+    by_path = None
+    learners = learner_table(grades, scores, items, pass_mark, catalogue)
+    if paths is not None:
+        graded = with_paths(grades, paths, course_map)
+        by_path = path_summary(graded, course_map)
+        learners = learner_table(graded[graded["on_path"]].drop(columns=["path", "on_path"]),
+                                 scores, items, pass_mark, catalogue)
+        learners.insert(2, "path", [paths.get(learner, "") for learner in learners["student_id"]])
     return CohortReport(
         assignments=assignment_summary(grades, pass_mark),
         questions=item_statistics(scores, items), clauses=clauses,
         objectives=mastery(scores, items, "objective", pass_mark),
-        learners=learner_table(grades, scores, items, pass_mark, catalogue), grades=grades,
-        pass_mark=pass_mark)
+        learners=learners, grades=grades, pass_mark=pass_mark, paths=by_path)
 
 
 def _png(figure: Figure) -> str:
@@ -579,6 +586,11 @@ def report_html(report: CohortReport, *, source: str, generated: dt.date) -> str
     if len(report.objectives):
         parts.append(f'<img alt="Mastery by learning objective" '
                      f'src="{_png(mastery_chart(report.objectives, "objective", mark))}">')
+    if report.paths is not None:
+        parts += ["<h2>Learning paths</h2>",
+                  "<p>Each learner counted on the path chosen in their progress file, on that "
+                  "path's exercises only; <em>completed</em>: learners who passed every one of "
+                  "them.</p>", _table(report.paths)]
     parts += [
         f"<h2>Learners at risk ({len(at_risk)})</h2>", risk_table,
         "<h2>How the figures are computed</h2>",
@@ -600,5 +612,9 @@ def write_report(report: CohortReport, folder: str | Path, *, source: str,
                                        report.objectives, report.learners), strict=True):
         path = folder / name
         spreadsheet_safe(frame).to_csv(path, index=False, encoding="utf-8")
+        written.append(path)
+    if report.paths is not None:
+        path = folder / PATHS_CSV
+        spreadsheet_safe(report.paths).to_csv(path, index=False, encoding="utf-8")
         written.append(path)
     return written

@@ -33,6 +33,7 @@ _EXPORTS = {
     "load_review_content": "review",
     "outputs_markdown": "review",
     "satisfaction_shown": "review",
+    "PRIORITY_MEANING": "triage",
     "PRIORITY_RULE": "triage",
     "assess_priority": "triage",
     "previous_complaints": "triage",
