@@ -194,6 +194,43 @@ def test_no_core_module_imports_upward():
     )
 
 
+def facade_imports(path: Path) -> list[str]:
+    """Names a module takes from its own package's facade (``from widgets.core.complaints import
+    Kpi`` inside complaints/): the facade imports its modules, so this is a cycle waiting to
+    happen. Its own package's submodules (``… import schema``) are fine."""
+    name = module_name(path)
+    if path.name == "__init__.py":
+        return []
+    package = name.rsplit(".", 1)[0]
+    folder = path.parent
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module == package:
+            for alias in node.names:
+                if not ((folder / f"{alias.name}.py").is_file() or (folder / alias.name).is_dir()):
+                    found.append(f"{path.relative_to(REPO)}:{node.lineno} {alias.name}")
+    return found
+
+
+def test_no_module_imports_names_from_its_own_packages_facade():
+    files = sorted(CORE.rglob("*.py"))
+    offenders = [hit for path in files for hit in facade_imports(path)]
+    assert offenders == [], "import from the defining module, not the facade:\n" + "\n".join(
+        offenders
+    )
+
+
+def test_facade_check_tells_names_from_submodules(tmp_path: Path):
+    probe = CORE / "complaints" / "_facade_probe.py"
+    probe.write_text("from widgets.core.complaints import schema, Kpi\n", encoding="utf-8")
+    try:
+        found = facade_imports(probe)
+    finally:
+        probe.unlink()
+    assert [hit.rsplit(" ", 1)[1] for hit in found] == ["Kpi"]
+
+
 def test_upward_check_catches_each_form(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     domain = REPO / "widgets" / "core" / "complaints"
     probe = domain / "_upward_probe.py"

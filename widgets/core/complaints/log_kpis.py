@@ -29,15 +29,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from widgets.core.complaints import (
-    Kpi,
-    LoadResult,
-    business_days_to,
-    complaints_per_period,
-    load_complaints_bytes,
-    schema,
-)
-from widgets.core.complaints.loader import DELIMITERS
+from widgets.core.complaints import schema
+from widgets.core.complaints.kpis import Kpi, business_days_to, complaints_per_period
+from widgets.core.complaints.loader import DELIMITERS, LoadResult, load_complaints_bytes
 from widgets.core.complaints.policy import RATE_TARGETS, TIMELINESS_STEPS, Policy
 from widgets.core.complaints.rootcause import pareto_chart, pareto_table
 from widgets.core.complaints.uploads import upload_problem
