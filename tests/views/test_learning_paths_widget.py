@@ -68,7 +68,7 @@ def test_choosing_a_path_saves_it_and_shows_the_next_steps(tmp_path: Path):
     assert "Graded exercises ready for you: ex01-principles (Guiding principles in practice, " \
         f"about {COURSE.exercise('ex01-principles').minutes} min)" in shown
     assert "ex01-principles after module 01" not in shown
-    assert "still to come" in shown and "ex06-audit-case after module 06" in shown
+    assert "still to come" in shown and "ex11-audit-plan-and-checklist after module 06" in shown
 
 
 def test_the_next_module_is_linked_when_its_notebook_exists(tmp_path: Path):

@@ -64,7 +64,8 @@ def test_the_three_paths_of_the_course():
         "03-handling-a-complaint", "06-auditing-complaints-handling")
     assert COURSE.path("analyst-manager").modules == tuple(m.id for m in COURSE.modules)
     assert "ex01-principles" in practitioner.exercises
-    assert {"ex01-principles", "ex06-audit-case"} <= set(COURSE.path("internal-auditor").exercises)
+    assert set(COURSE.path("internal-auditor").exercises) == {
+        "ex01-principles", "ex11-audit-plan-and-checklist", "ex12-audit-evidence-and-report"}
     assert {"ex03-kpis", "ex04-root-cause", "ex05-confidentiality"} <= set(
         COURSE.path("analyst-manager").exercises)
     for path in COURSE.paths:
