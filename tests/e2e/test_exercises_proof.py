@@ -2,14 +2,14 @@
 
 An assignment that awards marks to a blank notebook, crashes the autograder or shows its
 hidden tests to learners is worse than none, so before a trainer releases one, this module
-runs the whole grading cycle on each of the seven: validate the source, generate the release,
-autograde five made-up learners in one call per assignment, generate feedback, and read the
-gradebook. The learners:
+runs the whole grading cycle on each assignment of the course map: validate the source,
+generate the release, autograde five made-up learners (two at a time, with nbgrader's own
+converter), generate feedback, and read the gradebook. The learners:
 
 - ``blank``     hands the released notebook back untouched;
 - ``solution``  answers everything as the source's solutions do;
 - ``partial``   answers everything right but one plausible mistake
-(tests/support/exercise_cases.py);
+  (tests/support/exercise_cases.py);
 - ``tampered``  leaves the answers blank, rewrites every test cell to pass, unlocks them and
   deletes one;
 - ``endless``   answers right, but its first code answer loops for ever.
@@ -53,6 +53,7 @@ from widgets.core.grading.nbgrader_course import (
     make_course_root,
     nbgrader_environment,
 )
+from widgets.core.grading.parallel_grade import GRADED, grade_assignment
 
 ASSIGNMENTS = [exercise.id for exercise in load_course_map().exercises]
 LEARNERS = ("blank", "solution", "partial", "tampered", "endless")
@@ -155,7 +156,14 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> GradedCourse:
                 target.parent.mkdir(parents=True)
                 nbformat.write(notebook, target)
         for assignment in ASSIGNMENTS:
-            course.logs["autograde"][assignment] = api.autograde(assignment, "*")
+            # `iso10002 grade`: nbgrader's own Autograde converter for every submission, two at
+            # a time with one gradebook writer; tests/e2e/test_parallel_grade.py proves it gives
+            # exactly what `nbgrader autograde` gives. Seventy submissions, so it halves set-up.
+            run = grade_assignment(root, assignment, workers=2)
+            failed = [o for o in run.outcomes if o.status != GRADED]
+            course.logs["autograde"][assignment] = {
+                "success": bool(run.outcomes) and not failed,
+                "error": "\n".join(f"{o.student}: {o.message}\n{o.log}" for o in failed)}
             course.logs["feedback"][assignment] = api.generate_feedback(assignment)
         # The same feedback with nbgrader's default preprocessors, for the solution learner:
         # what trainers would hand out without this course's configuration.
