@@ -27,6 +27,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from support.gradebooks import generated_course
 from support.repo import REPO
 
 from widgets import cli
@@ -110,16 +111,9 @@ def _progress(folder: Path, second_machine: Path) -> None:
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    from sqlalchemy.exc import SAWarning
 
     base = tmp_path_factory.mktemp("certificates")
-    root = make_course_root(base / "root")
-    with warnings.catch_warnings(), nbgrader_environment():
-        warnings.simplefilter("ignore", SAWarning)
-        api = course_api(root)
-        for assignment in assignment_ids(root):
-            assert api.generate_assignment(assignment)["success"]
-        _fill(root)
+    root = generated_course(base / "root", fill=_fill)
     folder = base / "progress"
     _progress(folder, base / "laptop")
     return root, folder

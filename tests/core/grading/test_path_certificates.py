@@ -20,11 +20,11 @@ import csv
 import dataclasses
 import datetime as dt
 import re
-import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from support.gradebooks import generated_course
 
 from widgets import cli
 from widgets.core.course.course_map import load_course_map
@@ -43,10 +43,7 @@ from widgets.core.grading.nbgrader_course import (
     NOT_PASSED,
     NOT_SUBMITTED,
     PASSED,
-    course_api,
     gradebook_url,
-    make_course_root,
-    nbgrader_environment,
 )
 from widgets.core.grading.path_results import NO_PATH, path_summary, with_paths
 
@@ -96,16 +93,9 @@ def _progress(folder: Path, laptop: Path) -> None:
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    from sqlalchemy.exc import SAWarning
 
     base = tmp_path_factory.mktemp("path-certificates")
-    root = make_course_root(base / "root", ASSIGNMENTS)
-    with warnings.catch_warnings(), nbgrader_environment():
-        warnings.simplefilter("ignore", SAWarning)
-        api = course_api(root)
-        for assignment in ASSIGNMENTS:
-            assert api.generate_assignment(assignment)["success"]
-        _fill(root)
+    root = generated_course(base / "root", ASSIGNMENTS, fill=_fill)
     folder = base / "progress"
     _progress(folder, base / "laptop")
     return root, folder
