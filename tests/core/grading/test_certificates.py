@@ -111,7 +111,6 @@ def _progress(folder: Path, second_machine: Path) -> None:
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-
     base = tmp_path_factory.mktemp("certificates")
     root = generated_course(base / "root", fill=_fill)
     folder = base / "progress"

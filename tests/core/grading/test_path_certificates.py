@@ -93,7 +93,6 @@ def _progress(folder: Path, laptop: Path) -> None:
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-
     base = tmp_path_factory.mktemp("path-certificates")
     root = generated_course(base / "root", ASSIGNMENTS, fill=_fill)
     folder = base / "progress"
