@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from support.processes import kill_after_first_write
 
 from widgets.core.common import storage
 from widgets.core.common.storage import (
@@ -270,17 +271,8 @@ def _write_forever(path: str) -> None:
 @pytest.mark.parametrize("delay", [0.05, 0.13, 0.29, 0.41])
 def test_sigkill_during_a_write_loop_leaves_a_complete_file(tmp_path: Path, delay: float):
     target = tmp_path / "state.json"
-    writer = SPAWN.Process(target=_write_forever, args=(str(target),))
-    writer.start()
-    try:
-        deadline = time.monotonic() + 20
-        while not target.exists():
-            assert time.monotonic() < deadline, "the writer never wrote"
-            time.sleep(0.005)
-        time.sleep(delay)
-    finally:
-        os.kill(writer.pid, signal.SIGKILL)
-        writer.join(20)
+    kill_after_first_write(SPAWN.Process(target=_write_forever, args=(str(target),)), target,
+                           delay)
 
     result = read_json(target)
     assert result.status == "ok", result.message

@@ -10,11 +10,10 @@ import datetime as dt
 import json
 import multiprocessing
 import os
-import signal
-import time
 from pathlib import Path
 
 import pytest
+from support.processes import kill_after_first_write
 
 from widgets.core.course import progress as progress_module
 from widgets.core.course.progress import (
@@ -334,18 +333,8 @@ def _record_forever(folder: str) -> None:
 
 @pytest.mark.parametrize("delay", [0.07, 0.23, 0.5])
 def test_sigkill_while_recording_leaves_a_valid_progress_file(isolated: Path, delay: float):
-    writer = SPAWN.Process(target=_record_forever, args=(str(isolated),))
-    writer.start()
-    path = isolated / "alice.json"
-    try:
-        deadline = time.monotonic() + 20
-        while not path.exists():
-            assert time.monotonic() < deadline, "the writer never wrote"
-            time.sleep(0.005)
-        time.sleep(delay)
-    finally:
-        os.kill(writer.pid, signal.SIGKILL)
-        writer.join(20)
+    kill_after_first_write(SPAWN.Process(target=_record_forever, args=(str(isolated),)),
+                           isolated / "alice.json", delay)
 
     store = ProgressStore()
     modules = store.load()
